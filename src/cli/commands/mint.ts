@@ -1,0 +1,96 @@
+import { resolve } from 'node:path';
+import chalk from 'chalk';
+import { parseLoginHint, parsePort, parseTimeout } from '../../core/args.js';
+import { EMULATOR_HOST_VARIABLE, resolveEndpoints } from '../../core/endpoints.js';
+import { InterruptedError } from '../../core/errors.js';
+import { defaultOut, parseEnvPrefix, parseFormat, renderOutput, type Format, type MintedToken } from '../../core/output.js';
+import { expandScopes } from '../../core/scopes.js';
+import { loadClient } from '../../oauth/client-source.js';
+import { planOutput, readTextFile, writeFileAtomic, type OutputPlan } from '../../oauth/files.js';
+import { mintToken, type MintRequest } from '../../oauth/mint.js';
+import { openInBrowser } from '../browser.js';
+import { emit, say, success, warn } from '../render.js';
+
+export interface MintCliOptions {
+  credentials?: string;
+  clientId?: string;
+  clientSecret?: string;
+  scope?: string[];
+  format: string;
+  out?: string;
+  envPrefix: string;
+  force: boolean;
+  port: string;
+  open: boolean;
+  loginHint?: string;
+  timeout: string;
+}
+
+interface Destination {
+  format: Format;
+  prefix: string;
+  path: string | undefined;
+  plan: OutputPlan | undefined;
+}
+
+/** SPEC flow step 1: every input is checked before the network or a browser is touched. */
+async function prepare(options: MintCliOptions): Promise<{ request: MintRequest; destination: Destination }> {
+  const format = parseFormat(options.format);
+  const prefix = parseEnvPrefix(options.envPrefix);
+  const scopes = expandScopes(options.scope ?? []);
+  const port = parsePort(options.port);
+  const timeoutSeconds = parseTimeout(options.timeout);
+  const loginHint = parseLoginHint(options.loginHint);
+  const { client, source } = await loadClient({ ...options, env: process.env, cwd: process.cwd() });
+  const endpoints = resolveEndpoints({ emulatorHost: process.env[EMULATOR_HOST_VARIABLE], authUri: client.authUri, tokenUri: client.tokenUri });
+  const out = options.out ?? defaultOut(format);
+  const path = out === '-' ? undefined : resolve(out);
+  const plan = path === undefined ? undefined : await planOutput(path, { force: options.force, update: format === 'env' });
+  return {
+    request: { client, clientSource: source, scopes, endpoints, port, loginHint, timeoutSeconds, openBrowser: options.open },
+    destination: { format, prefix, path, plan },
+  };
+}
+
+async function deliver(destination: Destination, token: MintedToken): Promise<void> {
+  const { format, prefix, path, plan } = destination;
+  if (path === undefined) return emit(renderOutput(format, token, prefix));
+  const existing = plan === 'update' ? await readTextFile(path, 'The env file') : undefined;
+  await writeFileAtomic(path, renderOutput(format, token, prefix, existing));
+}
+
+function summarise(destination: Destination, token: MintedToken, out: string): void {
+  const where = destination.path === undefined ? 'stdout' : `${out} (mode 0600${destination.plan === 'update' ? ', other lines kept' : ''})`;
+  success(`Refresh token ${destination.path === undefined ? 'printed to' : 'written to'} ${where}.`);
+  say(`  account: ${token.account || 'unknown (add the email scope to record it)'}`);
+  say(`  scopes:  ${token.scopes.join(' ')}`);
+  if (token.refreshTokenExpiry) {
+    warn(
+      `Google says this refresh token expires at ${token.refreshTokenExpiry.toISOString()}. Apps in "Testing" publishing status get 7-day tokens: publish the app on the OAuth consent screen to get lasting ones.`,
+    );
+  }
+  const next = destination.format === 'json' ? `gmail-token check --token-file ${out}` : 'gmail-token check --env-file .env';
+  say(chalk.dim(`Next: ${next} confirms it works; keep the file out of version control.`));
+}
+
+/** Ctrl-C aborts the flow (server closed, nothing written); a second one leaves at once. */
+function interruptOnSigint(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    controller.abort(new InterruptedError());
+    process.once('SIGINT', () => process.exit(130));
+  });
+  return controller.signal;
+}
+
+export async function runMint(options: MintCliOptions): Promise<void> {
+  const { request, destination } = await prepare(options);
+  const token = await mintToken(request, {
+    openUrl: (url) => openInBrowser(url),
+    tell: say,
+    signal: interruptOnSigint(),
+    now: () => new Date(),
+  });
+  await deliver(destination, token);
+  summarise(destination, token, options.out ?? defaultOut(destination.format));
+}

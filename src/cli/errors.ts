@@ -1,0 +1,25 @@
+import { CommanderError } from 'commander';
+import { ExitCode, GmailTokenError } from '../core/errors.js';
+import { fail } from './render.js';
+
+const debug = (): boolean => (process.env.DEBUG ?? '').split(',').some((name) => name.trim() === 'gmail-token');
+
+/**
+ * The one place an error becomes an exit code and a line on stderr. Our own errors carry a
+ * message written for people; anything else is a bug, shown without its message (which could
+ * quote a request) unless DEBUG=gmail-token asks for the stack.
+ */
+export function exitCodeFor(error: unknown): ExitCode {
+  if (error instanceof CommanderError) {
+    // commander has printed its own message; help and version are successes.
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  if (error instanceof GmailTokenError) {
+    fail(error.message);
+    return error.exitCode;
+  }
+  if (debug() && error instanceof Error) process.stderr.write(`${error.stack ?? error.name}\n`);
+  const name = error instanceof Error ? error.name : typeof error;
+  fail(`Unexpected ${name}. Run again with DEBUG=gmail-token to see details, and report it if it persists.`);
+  return ExitCode.failed;
+}

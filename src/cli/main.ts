@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { exitCodeFor } from './errors.js';
+
+/**
+ * Only commander and chalk load at start; each command imports its own code when it runs, so
+ * --help, --version and usage errors stay as fast as bare node (issue: performance).
+ */
+function version(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+function tokenSourceOptions(command: Command): Command {
+  return command
+    .option('--token <value>', 'the token itself')
+    .option('--token-file <file>', 'a token.json written by mint')
+    .option('--env-file <file>', 'a .env holding <prefix>REFRESH_TOKEN (and the client)')
+    .option('--env-prefix <prefix>', 'prefix of the env names', 'GMAIL_API_');
+}
+
+function mintCommand(): Command {
+  return new Command('mint')
+    .description('run the consent flow in a browser and write a refresh token')
+    .option('-c, --credentials <file>', 'OAuth client JSON from Cloud Console (default: $GMAIL_TOKEN_CREDENTIALS or ./credentials.json)')
+    .option('--client-id <id>', 'OAuth client id instead of a file (or $GOOGLE_CLIENT_ID)')
+    .option('--client-secret <secret>', 'OAuth client secret instead of a file (or $GOOGLE_CLIENT_SECRET)')
+    .option('-s, --scope <scope...>', 'scopes: short names or URLs, repeatable, comma/space separated (default: gmail.send)')
+    .addOption(new Option('-f, --format <format>', 'what to output').choices(['json', 'env', 'shell']).default('json'))
+    .option('-o, --out <file>', 'where to write it; - is stdout (default: token.json for json, - for env and shell)')
+    .option('--env-prefix <prefix>', 'prefix of the env names', 'GMAIL_API_')
+    .option('--force', 'overwrite an existing output file', false)
+    .option('--port <n>', 'loopback port, 0 for any free one', '0')
+    .option('--no-open', 'do not launch a browser; only print the URL')
+    .option('--login-hint <email>', 'pre-select this Google account')
+    .option('--timeout <seconds>', 'give up waiting for consent after this long', '300')
+    .action(async (options) => (await import('./commands/mint.js')).runMint(options));
+}
+
+function revokeCommand(): Command {
+  return tokenSourceOptions(new Command('revoke'))
+    .description("revoke a token at Google (ends the whole grant when it is a refresh token)")
+    .action(async (options) => (await import('./commands/revoke.js')).runRevoke(options));
+}
+
+export function buildProgram(): Command {
+  const program = new Command('gmail-token')
+    .description('Mint, check and revoke Gmail OAuth refresh tokens with the loopback flow.')
+    .version(version(), '-V, --version')
+    .showHelpAfterError('(run gmail-token --help for usage)')
+    .exitOverride()
+    .addCommand(mintCommand())
+    .addCommand(revokeCommand());
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    return exitCodeFor(error);
+  }
+}

@@ -1,0 +1,70 @@
+import { UsageError } from './errors.js';
+
+/** Where each Google request goes (SPEC "Google's paths, as the emulator serves them"). */
+export interface GoogleEndpoints {
+  consent: string;
+  token: string;
+  revoke: string;
+  tokeninfo: string;
+  userinfo: string;
+  send: string;
+}
+
+export const EMULATOR_HOST_VARIABLE = 'GMAIL_TOKEN_EMULATOR_HOST';
+
+const GOOGLE: GoogleEndpoints = {
+  consent: 'https://accounts.google.com/o/oauth2/v2/auth',
+  token: 'https://oauth2.googleapis.com/token',
+  revoke: 'https://oauth2.googleapis.com/revoke',
+  tokeninfo: 'https://oauth2.googleapis.com/tokeninfo',
+  userinfo: 'https://openidconnect.googleapis.com/v1/userinfo',
+  send: 'https://gmail.googleapis.com/gmail/v1/users/me/messages/send',
+};
+
+function emulatorOrigin(hostPort: string): string {
+  const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(hostPort);
+  const port = Number(match?.[2]);
+  if (!match || port < 1 || port > 65535) {
+    throw new UsageError(
+      `${EMULATOR_HOST_VARIABLE}="${hostPort}" is not host:port. Use what \`gmail-token emulator\` printed, e.g. 127.0.0.1:8089.`,
+    );
+  }
+  return `http://${match[1]}:${port}`;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Google's own URLs are https; plain http would send secrets in the clear, except on loopback. */
+function checkedUri(uri: string, what: string): string {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new UsageError(`The ${what} "${uri}" is not a URL. Download the credentials file again.`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
+    throw new UsageError(
+      `The ${what} "${uri}" must be an https URL. To use a local emulator, set ${EMULATOR_HOST_VARIABLE}.`,
+    );
+  }
+  return uri;
+}
+
+/**
+ * With the emulator variable set, every request goes to the emulator on Google's own paths, as the
+ * Cloud SDKs' *_EMULATOR_HOST variables do; otherwise the credentials file decides the consent and
+ * token URLs and Google's defaults give the rest.
+ */
+export function resolveEndpoints(options: { emulatorHost?: string; authUri?: string; tokenUri?: string }): GoogleEndpoints {
+  if (options.emulatorHost) {
+    const origin = emulatorOrigin(options.emulatorHost);
+    return Object.fromEntries(
+      Object.entries(GOOGLE).map(([name, url]) => [name, origin + new URL(url).pathname]),
+    ) as unknown as GoogleEndpoints;
+  }
+  return {
+    ...GOOGLE,
+    consent: options.authUri ? checkedUri(options.authUri, 'auth_uri') : GOOGLE.consent,
+    token: options.tokenUri ? checkedUri(options.tokenUri, 'token_uri') : GOOGLE.token,
+  };
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { FlowError, UsageError } from '../core/errors.js';
+
+export type OutputPlan = 'create' | 'overwrite' | 'update';
+
+function code(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+async function checkFolder(path: string): Promise<void> {
+  const folder = dirname(path);
+  try {
+    if (!(await lstat(folder)).isDirectory()) throw new UsageError(`Cannot write ${path}: ${folder} is not a folder.`);
+    await access(folder, constants.W_OK);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if (code(error) === 'ENOENT') throw new UsageError(`Cannot write ${path}: the folder ${folder} does not exist. Create it first.`);
+    throw new UsageError(`Cannot write ${path}: the folder ${folder} is not writable.`);
+  }
+}
+
+/**
+ * Decides, before any network or browser action, what writing `path` will mean, and refuses what
+ * would lose data or be unsafe: an existing file without --force (unless it is a .env update),
+ * a folder, a symlink (never followed, so a planted link cannot redirect the secret elsewhere).
+ */
+export async function planOutput(path: string, options: { force: boolean; update: boolean }): Promise<OutputPlan> {
+  await checkFolder(path);
+  let stats;
+  try {
+    stats = await lstat(path);
+  } catch (error) {
+    if (code(error) === 'ENOENT') return 'create';
+    throw new UsageError(`Cannot check ${path} (${code(error) ?? 'error'}).`);
+  }
+  if (stats.isSymbolicLink()) throw new UsageError(`${path} is a symbolic link; gmail-token does not write through links. Remove it or choose another --out.`);
+  if (stats.isDirectory()) throw new UsageError(`${path} is a folder. Give a file name with --out.`);
+  if (!stats.isFile()) throw new UsageError(`${path} is not a regular file. Choose another --out.`);
+  if (options.update) return 'update';
+  if (!options.force) throw new UsageError(`${path} already exists. Pass --force to overwrite it, or choose another --out.`);
+  return 'overwrite';
+}
+
+/**
+ * Writes through a temporary file in the same folder and a rename, so a reader sees the old file
+ * or the new one, never a part; the file is created 0600 because it holds secrets.
+ */
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let handle;
+  try {
+    handle = await open(temporary, 'wx', 0o600);
+    await handle.writeFile(data);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(temporary, path);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await unlink(temporary).catch(() => undefined);
+    throw new FlowError(`Could not write ${path} (${code(error) ?? 'error'}); nothing was changed.`);
+  }
+}
+
+/** `hint` follows the message when the file is missing: what to do to get one. */
+export async function readTextFile(path: string, what: string, hint = ''): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if (code(error) === 'ENOENT') throw new UsageError(`${what} ${path} does not exist.${hint && ' ' + hint}`);
+    if (code(error) === 'EISDIR') throw new UsageError(`${what} ${path} is a folder, not a file.`);
+    throw new UsageError(`Cannot read ${what} ${path} (${code(error) ?? 'error'}).`);
+  }
+}

@@ -1,0 +1,96 @@
+import type { OAuth2Client } from 'google-auth-library';
+import type { GoogleEndpoints } from '../core/endpoints.js';
+import { FlowError } from '../core/errors.js';
+
+type GoogleAuthLibrary = typeof import('google-auth-library');
+
+let loading: Promise<GoogleAuthLibrary> | undefined;
+
+/**
+ * google-auth-library is the heaviest thing we load; `mint` starts this while the person is
+ * still on the consent page, and --help never gets here.
+ */
+export function loadGoogleAuth(): Promise<GoogleAuthLibrary> {
+  return (loading ??= import('google-auth-library'));
+}
+
+export interface ClientSecrets {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface HttpPolicy {
+  /** Give up on a request Google never answers after this long. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_HTTP_POLICY: HttpPolicy = { timeoutMs: 30_000 };
+
+/**
+ * One retry after a 5xx or a dropped connection, then a clear error: the library's default
+ * (three retries with growing pauses) leaves a person staring at a silent terminal.
+ */
+export async function oauthClient(
+  secrets: ClientSecrets,
+  endpoints: GoogleEndpoints,
+  options: { redirectUri?: string; http?: HttpPolicy } = {},
+): Promise<OAuth2Client> {
+  const { OAuth2Client } = await loadGoogleAuth();
+  const client = new OAuth2Client({
+    clientId: secrets.clientId,
+    clientSecret: secrets.clientSecret,
+    redirectUri: options.redirectUri,
+    endpoints: { oauth2TokenUrl: endpoints.token, oauth2RevokeUrl: endpoints.revoke, tokenInfoUrl: endpoints.tokeninfo, oauth2AuthBaseUrl: endpoints.consent },
+    transporterOptions: { timeout: (options.http ?? DEFAULT_HTTP_POLICY).timeoutMs },
+  });
+  client.transporter.interceptors.request.add({
+    resolved: async (config) => ({
+      ...config,
+      retryConfig: { ...config.retryConfig, retry: 1, noResponseRetries: 1, retryDelay: 200, retryDelayMultiplier: 1 },
+    }),
+  });
+  return client;
+}
+
+export interface GoogleFailure {
+  status?: number;
+  error?: string;
+  description?: string;
+  network?: string;
+}
+
+/** Google's reply as data, never the library's message (which can quote the request). */
+export function googleFailure(error: unknown): GoogleFailure {
+  const failure = error as { response?: { status?: number; data?: unknown }; code?: unknown; cause?: { code?: unknown; name?: unknown } };
+  const data = failure.response?.data;
+  const body = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  const nested = typeof body.error === 'object' && body.error !== null ? (body.error as Record<string, unknown>) : undefined;
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' ? value.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 200) : undefined;
+  return {
+    status: failure.response?.status,
+    error: text(nested ? nested.status : body.error),
+    description: text(nested ? nested.message : body.error_description),
+    network: failure.response ? undefined : text(failure.code ?? failure.cause?.code ?? failure.cause?.name) ?? 'no response',
+  };
+}
+
+/** A one-line reason for failures that have no more specific explanation. */
+export function describeFailure(failure: GoogleFailure, what: string): FlowError {
+  if (failure.network) {
+    const timedOut = /timeout|abort/i.test(failure.network);
+    return new FlowError(
+      timedOut
+        ? `${what} failed: Google did not answer in time. Check your network and try again.`
+        : `${what} failed: could not reach Google (${failure.network}). Check your network or proxy and try again.`,
+    );
+  }
+  if (failure.error) {
+    const said = failure.description ? ` (${failure.description})` : '';
+    return new FlowError(`${what} failed: Google answered ${failure.error}${said}.`);
+  }
+  if (failure.status && failure.status >= 500) {
+    return new FlowError(`${what} failed: Google had a server error (HTTP ${failure.status}). Try again in a minute.`);
+  }
+  return new FlowError(`${what} failed: Google sent an unexpected answer (HTTP ${failure.status ?? '?'}). Try again.`);
+}

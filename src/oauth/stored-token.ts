@@ -1,0 +1,48 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { parseDotenv, parseTokenFile, tokenFromEnv, type StoredToken } from '../core/stored-token.js';
+import { readTextFile } from './files.js';
+
+export interface TokenSources {
+  token?: string;
+  tokenFile?: string;
+  envFile?: string;
+  envPrefix: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** Google's access tokens start "ya29."; anything else given bare is taken as a refresh token. */
+function bareToken(value: string): StoredToken {
+  if (value.trim() === '') throw new UsageError('--token is empty. Pass the refresh token (or an access token).');
+  return value.startsWith('ya29.') ? { source: '--token', accessToken: value } : { source: '--token', refreshToken: value };
+}
+
+async function fromEnvFile(path: string, prefix: string): Promise<StoredToken> {
+  const values = parseDotenv(await readTextFile(path, 'The env file'));
+  const token = tokenFromEnv((name) => values.get(name), prefix, path);
+  if (!token) throw new UsageError(`${path} has no ${prefix}REFRESH_TOKEN. Check the file, or --env-prefix if your names differ.`);
+  return token;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** SPEC `revoke`: --token, --token-file, --env-file, environment, ./token.json; the first found wins. */
+export async function findStoredToken(sources: TokenSources): Promise<StoredToken> {
+  if (sources.token !== undefined) return bareToken(sources.token);
+  if (sources.tokenFile !== undefined) return parseTokenFile(await readTextFile(sources.tokenFile, 'The token file'), sources.tokenFile);
+  if (sources.envFile !== undefined) return fromEnvFile(sources.envFile, sources.envPrefix);
+  const fromEnvironment = tokenFromEnv((name) => sources.env[name], sources.envPrefix, `$${sources.envPrefix}REFRESH_TOKEN`);
+  if (fromEnvironment) return fromEnvironment;
+  const local = join(sources.cwd, 'token.json');
+  if (await exists(local)) return parseTokenFile(await readTextFile(local, 'The token file'), 'token.json');
+  throw new UsageError(
+    `No token found. Pass --token, --token-file or --env-file, set ${sources.envPrefix}REFRESH_TOKEN, or run where token.json is.`,
+  );
+}
