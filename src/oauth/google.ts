@@ -66,6 +66,7 @@ export function googleFailure(error: unknown): GoogleFailure {
   const body = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
   const nested = typeof body.error === 'object' && body.error !== null ? (body.error as Record<string, unknown>) : undefined;
   const text = (value: unknown): string | undefined =>
+    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
     typeof value === 'string' ? value.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 200) : undefined;
   return {
     status: failure.response?.status,

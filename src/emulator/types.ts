@@ -1,0 +1,64 @@
+/** The public shapes of the emulator; index.ts re-exports every name here. */
+
+export interface EmulatorClient {
+  clientId: string;
+  clientSecret: string;
+  type: 'installed' | 'web';
+  redirectUris: string[];
+}
+
+export type TokenFault =
+  | { kind: 'status'; status: number; times?: number }
+  | { kind: 'non-json' }
+  | { kind: 'reset' }
+  | { kind: 'hang' }
+  | { kind: 'oauth-error'; error: string; description?: string; status?: number };
+
+export interface EmulatorBehaviour {
+  consent: 'approve' | 'deny' | 'page';
+  grantScopes?: (requested: string[]) => string[];
+  refreshTokenExpiresIn?: number;
+  account: string;
+  tokenFault: TokenFault | null;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  form: Record<string, string>;
+}
+
+export interface SentMessage {
+  id: string;
+  threadId: string;
+  account: string;
+  raw: string;
+  message: string;
+  receivedAt: string;
+}
+
+export interface Emulator {
+  readonly host: string;
+  readonly port: number;
+  readonly hostPort: string;
+  readonly origin: string;
+  readonly defaultClient: EmulatorClient;
+  behaviour: EmulatorBehaviour;
+  readonly received: RecordedRequest[];
+  readonly messages: SentMessage[];
+  addClient(client: EmulatorClient): void;
+  credentialsFile(client?: EmulatorClient): object;
+  revokeAll(): void;
+  close(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  host?: string;
+  port?: number;
+  clients?: EmulatorClient[];
+  behaviour?: Partial<EmulatorBehaviour>;
+  log?: (line: string) => void;
+}

@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/gmail-token.js', import.meta.url));
+
+export interface CliRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first match of `pattern` on stderr, as soon as it is printed. */
+  waitForStderr(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** The consent URL the CLI printed on a line of its own. */
+  consentUrl(): Promise<string>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  input?: string;
+}
+
+/** Runs the built CLI as a child process, as a person or a CI script would. */
+export function runCli(args: string[], options: CliOptions = {}): CliRun {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    for (const waiter of [...waiters]) {
+      const match = stderr.match(waiter.pattern);
+      if (match) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(match);
+      }
+    }
+  });
+  if (options.input !== undefined) child.stdin?.end(options.input);
+  else child.stdin?.end();
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  const waitForStderr = (pattern: RegExp): Promise<RegExpMatchArray> => {
+    const match = stderr.match(pattern);
+    if (match) return Promise.resolve(match);
+    return Promise.race([
+      new Promise<RegExpMatchArray>((resolve) => waiters.push({ pattern, resolve })),
+      exit.then((result) => {
+        throw new Error(`CLI exited (${result.code}) before printing ${pattern}; stderr:\n${result.stderr}`);
+      }),
+    ]);
+  };
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    waitForStderr,
+    consentUrl: async () => (await waitForStderr(/^(https?:\/\/\S+\/o\/oauth2\/\S+)$/m))[1] as string,
+    exit,
+  };
+}
+
+/** Runs the CLI to completion. */
+export function runCliToEnd(args: string[], options: CliOptions = {}) {
+  return runCli(args, options).exit;
+}

@@ -1,0 +1,331 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { followConsent, redirectUriOf } from './helpers/browser.js';
+import { runCli, runCliToEnd } from './helpers/cli.js';
+import { freePort, isListening, makeWorkspace } from './helpers/workspace.js';
+
+const SEND = 'https://www.googleapis.com/auth/gmail.send';
+const READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
+
+let emulator: Emulator;
+let workspace: ReturnType<typeof makeWorkspace>;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(() => emulator.close());
+
+beforeEach(() => {
+  emulator.behaviour = { consent: 'approve', account: 'tester@example.com', tokenFault: null };
+  emulator.received.length = 0;
+  workspace = makeWorkspace();
+  workspace.file('credentials.json', JSON.stringify(emulator.credentialsFile()));
+});
+afterEach(() => workspace.cleanup());
+
+function mint(args: string[], env: Record<string, string | undefined> = {}) {
+  return runCli(['mint', '--no-open', ...args], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort, ...env } });
+}
+
+/** Runs mint and approves consent as the person would. */
+async function mintApproved(args: string[] = [], env: Record<string, string | undefined> = {}) {
+  const run = mint(args, env);
+  const page = await followConsent(await run.consentUrl());
+  return { ...(await run.exit), page };
+}
+
+function tokenRequests() {
+  return emulator.received.filter((request) => request.path === '/token');
+}
+
+function expectNoSecrets(text: string, ...secrets: string[]) {
+  for (const secret of secrets) expect(text).not.toContain(secret);
+}
+
+describe('mint: token.json', () => {
+  it('writes token.json 0600 with every field, after a PKCE exchange on the loopback redirect', async () => {
+    const result = await mintApproved();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.page.status).toBe(200);
+    expect(result.page.body).toContain('You can close this tab');
+    const path = join(workspace.dir, 'token.json');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    expect(file).toMatchObject({
+      type: 'authorized_user',
+      client_id: emulator.defaultClient.clientId,
+      client_secret: emulator.defaultClient.clientSecret,
+      token_uri: `${emulator.origin}/token`,
+      scopes: [SEND],
+      universe_domain: 'googleapis.com',
+      account: '',
+    });
+    expect(file.refresh_token).toMatch(/\S/);
+    expect(file.token).toMatch(/\S/);
+    expect(file.expiry).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    expect(file).not.toHaveProperty('refresh_token_expiry');
+    const [exchange] = tokenRequests();
+    expect(exchange?.form).toMatchObject({ grant_type: 'authorization_code', redirect_uri: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//) });
+    expect(exchange?.form.code_verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+    expectNoSecrets(result.stderr, file.refresh_token, file.token, file.client_secret);
+    expect(result.stderr).toMatch(/written to token\.json/);
+  });
+
+  it('asks Google for offline access, forced consent, PKCE S256 and a long random state', async () => {
+    const run = mint(['--login-hint', 'person@example.com', '-s', 'send', 'email']);
+    const url = new URL(await run.consentUrl());
+    const params = Object.fromEntries(url.searchParams);
+    expect(url.pathname).toBe('/o/oauth2/v2/auth');
+    expect(params).toMatchObject({
+      response_type: 'code',
+      client_id: emulator.defaultClient.clientId,
+      access_type: 'offline',
+      prompt: 'consent',
+      code_challenge_method: 'S256',
+      login_hint: 'person@example.com',
+      scope: `${SEND} email`,
+    });
+    expect(params.code_challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(params.state ?? '', 'base64url').length).toBeGreaterThanOrEqual(16);
+    expect(redirectUriOf(url.toString()).hostname).toBe('127.0.0.1');
+    await followConsent(url.toString());
+    const result = await run.exit;
+    expect(result.code).toBe(0);
+    const file = JSON.parse(readFileSync(join(workspace.dir, 'token.json'), 'utf8'));
+    expect(file.account).toBe('person@example.com');
+    expect(result.stderr).toContain('person@example.com');
+  });
+
+  it('prints the consent URL on a line of its own on stderr, never on stdout', async () => {
+    const run = mint(['-o', '-']);
+    const url = await run.consentUrl();
+    expect(run.stderr().split('\n')).toContain(url);
+    await followConsent(url);
+    const result = await run.exit;
+    expect(result.stdout).not.toContain('/o/oauth2/');
+    expect(JSON.parse(result.stdout).type).toBe('authorized_user');
+    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+  });
+
+  it('records refresh_token_expiry and warns when Google limits the refresh token', async () => {
+    emulator.behaviour.refreshTokenExpiresIn = 604_800;
+    const before = Date.now();
+    const result = await mintApproved();
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/warning: .*expires.*Testing.*publish/i);
+    const file = JSON.parse(readFileSync(join(workspace.dir, 'token.json'), 'utf8'));
+    const expiry = Date.parse(file.refresh_token_expiry);
+    expect(expiry - before).toBeGreaterThanOrEqual(604_800_000 - 1000);
+    expect(expiry - before).toBeLessThan(604_800_000 + 60_000);
+  });
+});
+
+describe('mint: env and shell', () => {
+  it('prints the three env lines on stdout by default', async () => {
+    const result = await mintApproved(['-f', 'env']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.map((line) => line.split('=')[0])).toEqual(['GMAIL_API_CLIENT_ID', 'GMAIL_API_CLIENT_SECRET', 'GMAIL_API_REFRESH_TOKEN']);
+    expect(lines[1]).toBe(`GMAIL_API_CLIENT_SECRET=${emulator.defaultClient.clientSecret}`);
+    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+  });
+
+  it('uses --env-prefix and prints export lines for shell', async () => {
+    const result = await mintApproved(['-f', 'shell', '--env-prefix', 'MAIL_']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^export MAIL_CLIENT_ID='[^']+'\nexport MAIL_CLIENT_SECRET='[^']+'\nexport MAIL_REFRESH_TOKEN='[^']+'\n$/);
+  });
+
+  it('updates the three keys of an existing .env in place and keeps every other line', async () => {
+    const before = '# app settings\r\nDEBUG=true\r\nGMAIL_API_REFRESH_TOKEN=stale\r\nSECRET_KEY="x y"\r\n';
+    const path = workspace.file('.env', before);
+    const result = await mintApproved(['-f', 'env', '-o', '.env']);
+    expect(result.code).toBe(0);
+    const after = readFileSync(path, 'utf8');
+    const lines = after.split('\r\n');
+    expect(lines.slice(0, 2)).toEqual(['# app settings', 'DEBUG=true']);
+    expect(lines[2]).toMatch(/^GMAIL_API_REFRESH_TOKEN=(?!stale)\S+$/);
+    expect(lines[3]).toBe('SECRET_KEY="x y"');
+    expect(lines[4]).toMatch(/^GMAIL_API_CLIENT_ID=/);
+    expect(lines[5]).toMatch(/^GMAIL_API_CLIENT_SECRET=/);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('mint: existing output', () => {
+  it('stops before any network or browser action when the output exists, naming --force', async () => {
+    const path = workspace.file('token.json', 'precious');
+    const result = await runCliToEnd(['mint', '--no-open'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--force');
+    expect(result.stderr).not.toContain('/o/oauth2/');
+    expect(readFileSync(path, 'utf8')).toBe('precious');
+    expect(emulator.received).toEqual([]);
+  });
+
+  it('overwrites it with --force, 0600', async () => {
+    const path = workspace.file('token.json', 'old');
+    const result = await mintApproved(['--force']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(readFileSync(path, 'utf8')).type).toBe('authorized_user');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('mint: the loopback callback', () => {
+  it('answers a forged state with 400 and keeps waiting for the real callback', async () => {
+    const run = mint([]);
+    const url = await run.consentUrl();
+    const redirect = redirectUriOf(url);
+    const forged = await fetch(`${redirect.origin}${redirect.pathname}?code=attacker&state=forged`);
+    expect(forged.status).toBe(400);
+    const other = await fetch(`${redirect.origin}/elsewhere`);
+    expect(other.status).toBe(404);
+    expect(run.child.exitCode).toBeNull();
+    await followConsent(url);
+    const result = await run.exit;
+    expect(result.code).toBe(0);
+    expect(tokenRequests().map((request) => request.form.code)).not.toContain('attacker');
+    expect(await isListening(Number(redirect.port))).toBe(false);
+  });
+
+  it('ends with exit 1 and an error page when consent is declined, writing nothing', async () => {
+    emulator.behaviour.consent = 'deny';
+    const result = await mintApproved();
+    expect(result.code).toBe(1);
+    expect(result.page.body).toContain('access_denied');
+    expect(result.stderr).toMatch(/declined.*access_denied/);
+    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+    expect(tokenRequests()).toEqual([]);
+  });
+
+  it('fails naming the scope the person unticked', async () => {
+    emulator.behaviour.grantScopes = (requested) => requested.filter((scope) => scope !== READONLY);
+    const result = await mintApproved(['-s', 'send,readonly']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(READONLY);
+    expect(result.stderr).toMatch(/did not grant/);
+    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+  });
+
+  it('gives up after --timeout with exit 1, the port closed and nothing written', async () => {
+    const run = mint(['--timeout', '1']);
+    const redirect = redirectUriOf(await run.consentUrl());
+    const result = await run.exit;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/No consent arrived within 1 seconds.*--timeout/);
+    expect(await isListening(Number(redirect.port))).toBe(false);
+    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+  });
+
+  it('exits 130 on Ctrl-C with the port closed and nothing written', async () => {
+    const run = mint([]);
+    const redirect = redirectUriOf(await run.consentUrl());
+    run.child.kill('SIGINT');
+    const result = await run.exit;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/Interrupted/);
+    expect(await isListening(Number(redirect.port))).toBe(false);
+    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+  });
+
+  it('listens on --port when given', async () => {
+    const port = await freePort();
+    const run = mint(['--port', String(port)]);
+    const url = await run.consentUrl();
+    expect(redirectUriOf(url).port).toBe(String(port));
+    await followConsent(url);
+    expect((await run.exit).code).toBe(0);
+  });
+});
+
+describe('mint: Web clients', () => {
+  it('binds the registered loopback URI exactly', async () => {
+    const port = await freePort();
+    const registered = `http://127.0.0.1:${port}/oauth2/callback`;
+    const client = { clientId: 'web-client.apps.googleusercontent.com', clientSecret: 'GOCSPX-web', type: 'web' as const, redirectUris: ['https://example.com/cb', registered] };
+    emulator.addClient(client);
+    workspace.file('web.json', JSON.stringify(emulator.credentialsFile(client)));
+    const result = await mintApproved(['-c', 'web.json']);
+    expect(result.code).toBe(0);
+    expect(tokenRequests()[0]?.form.redirect_uri).toBe(registered);
+    expect(JSON.parse(readFileSync(join(workspace.dir, 'token.json'), 'utf8')).client_id).toBe(client.clientId);
+  });
+
+  it('without a loopback URI, exits 2 saying what to register', async () => {
+    workspace.file('web.json', JSON.stringify({ web: { client_id: 'w', client_secret: 's', redirect_uris: ['https://example.com/cb'] } }));
+    const result = await runCliToEnd(['mint', '--no-open', '-c', 'web.json'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/http:\/\/127\.0\.0\.1:8085\/oauth2callback.*Desktop app/);
+  });
+});
+
+describe('mint: inputs are checked first', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown scope', ['-s', 'gmail.sned'], /Unknown scope "gmail\.sned"/],
+    ['bad port', ['--port', '70000'], /--port "70000"/],
+    ['bad timeout', ['--timeout', 'soon'], /--timeout "soon"/],
+    ['bad login hint', ['--login-hint', 'nobody'], /--login-hint/],
+    ['bad env prefix', ['-f', 'env', '--env-prefix', 'A-B'], /--env-prefix/],
+    ['missing credentials file', ['-c', 'nope.json'], /nope\.json does not exist.*Desktop app/],
+    ['half a client', ['--client-id', 'x'], /Give both --client-id and --client-secret/],
+    ['output folder missing', ['-o', 'no/such/dir/token.json'], /does not exist/],
+  ];
+  it.each(cases)('%s: exit 2, one line, nothing sent', async (_name, args, message) => {
+    const result = await runCliToEnd(['mint', '--no-open', ...args], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(emulator.received).toEqual([]);
+  });
+
+  const badFiles: [string, string, RegExp][] = [
+    ['not JSON', '{oops', /not valid JSON/],
+    ['empty', '', /is empty/],
+    ['an array', '[1]', /holds an array/],
+    ['a service-account key', JSON.stringify({ type: 'service_account', private_key: 'k', client_email: 'a@b' }), /service-account key.*Desktop app/],
+    ['a token.json', JSON.stringify({ type: 'authorized_user', client_id: 'a', client_secret: 'b', refresh_token: 'c' }), /token file/],
+    ['no client_id', JSON.stringify({ installed: { client_secret: 's' } }), /no client_id/],
+    ['no client_secret', JSON.stringify({ installed: { client_id: 'c' } }), /no client_secret/],
+    ['wrong types', JSON.stringify({ installed: { client_id: ['c'], client_secret: 's' } }), /client_id should be a string/],
+  ];
+  it.each(badFiles)('a credentials file that is %s: exit 2 with its own message', async (_name, content, message) => {
+    workspace.file('bad.json', content);
+    const result = await runCliToEnd(['mint', '--no-open', '-c', 'bad.json'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(emulator.received).toEqual([]);
+  });
+
+  it('takes the client from --client-id and --client-secret', async () => {
+    const { clientId, clientSecret } = emulator.defaultClient;
+    const result = await mintApproved(['--client-id', clientId, '--client-secret', clientSecret, '-o', '-']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).client_id).toBe(clientId);
+  });
+
+  it('takes the credentials file from $GMAIL_TOKEN_CREDENTIALS', async () => {
+    workspace.file('elsewhere.json', JSON.stringify(emulator.credentialsFile()));
+    workspace.file('credentials.json', '{broken');
+    const result = await mintApproved(['-o', '-'], { GMAIL_TOKEN_CREDENTIALS: join(workspace.dir, 'elsewhere.json') });
+    expect(result.code).toBe(0);
+  });
+
+  it('exits 2 when the port is taken', async () => {
+    const port = await freePort();
+    const blocker = (await import('node:net')).createServer().listen(port, '127.0.0.1');
+    await new Promise((resolve) => blocker.once('listening', resolve));
+    try {
+      const result = await runCliToEnd(['mint', '--no-open', '--port', String(port)], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`Port ${port}.*in use`));
+    } finally {
+      blocker.close();
+    }
+  });
+});

@@ -1,0 +1,93 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { runCliToEnd } from './helpers/cli.js';
+import { mintTokenFile } from './helpers/mint.js';
+import { makeWorkspace } from './helpers/workspace.js';
+
+let emulator: Emulator;
+let workspace: ReturnType<typeof makeWorkspace>;
+let token: Record<string, string>;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(() => emulator.close());
+beforeEach(async () => {
+  workspace = makeWorkspace();
+  workspace.file('credentials.json', JSON.stringify(emulator.credentialsFile()));
+  token = await mintTokenFile(emulator, workspace.dir);
+  emulator.received.length = 0;
+});
+afterEach(() => workspace.cleanup());
+
+function revoke(args: string[], env: Record<string, string | undefined> = {}) {
+  return runCliToEnd(['revoke', ...args], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort, ...env } });
+}
+
+function revokedTokens(): string[] {
+  return emulator.received.filter((request) => request.path === '/revoke').map((request) => request.query.token ?? request.form.token ?? '');
+}
+
+describe('revoke', () => {
+  it('revokes the refresh token of ./token.json, and a second time says it is already invalid (exit 0)', async () => {
+    const first = await revoke([]);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/Revoked the refresh token from token\.json/);
+    expect(revokedTokens()).toEqual([token.refresh_token]);
+    const second = await revoke([]);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/already invalid/);
+    for (const result of [first, second]) {
+      expect(result.stdout).toBe('');
+      expect(result.stderr).not.toContain(token.refresh_token);
+    }
+  });
+
+  it('ends the grant: the refresh token no longer refreshes', async () => {
+    await revoke([]);
+    const response = await fetch(`${emulator.origin}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token.refresh_token ?? '', client_id: token.client_id ?? '', client_secret: token.client_secret ?? '' }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toBe('invalid_grant');
+  });
+
+  it('takes --token first, then --token-file, then --env-file, then the environment', async () => {
+    workspace.file('other.json', JSON.stringify({ refresh_token: 'from-file' }));
+    workspace.file('.env', 'GMAIL_API_REFRESH_TOKEN=from-env-file\n');
+    const env = { GMAIL_API_REFRESH_TOKEN: 'from-environment' };
+    await revoke(['--token', 'from-flag', '--token-file', 'other.json', '--env-file', '.env'], env);
+    await revoke(['--token-file', 'other.json', '--env-file', '.env'], env);
+    await revoke(['--env-file', '.env'], env);
+    await revoke([], env);
+    await revoke(['--env-prefix', 'NOPE_'], env);
+    expect(revokedTokens()).toEqual(['from-flag', 'from-file', 'from-env-file', 'from-environment', token.refresh_token]);
+  });
+
+  it('revokes an access token when that is all there is', async () => {
+    workspace.file('access.json', JSON.stringify({ token: token.token }));
+    const result = await revoke(['--token-file', 'access.json']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/Revoked the access token/);
+    expect(revokedTokens()).toEqual([token.token]);
+  });
+
+  it('exits 2 when there is no token anywhere', async () => {
+    const empty = makeWorkspace();
+    try {
+      const result = await runCliToEnd(['revoke'], { cwd: empty.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort, GMAIL_API_REFRESH_TOKEN: undefined } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/No token found.*--token/);
+    } finally {
+      empty.cleanup();
+    }
+  });
+
+  it('exits 1 when Google cannot be reached', async () => {
+    const result = await revoke([], { GMAIL_TOKEN_EMULATOR_HOST: '127.0.0.1:9' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/could not reach Google/);
+    expect(result.stderr).not.toContain(token.refresh_token);
+  });
+});
