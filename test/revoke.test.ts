@@ -50,7 +50,7 @@ describe('revoke', () => {
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token.refresh_token ?? '', client_id: token.client_id ?? '', client_secret: token.client_secret ?? '' }),
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toBe('invalid_grant');
+    expect(((await response.json()) as { error: string }).error).toBe('invalid_grant');
   });
 
   it('takes --token first, then --token-file, then --env-file, then the environment', async () => {

@@ -2,6 +2,13 @@ import { CommanderError } from 'commander';
 import { ExitCode, GmailTokenError } from '../core/errors.js';
 import { fail } from './render.js';
 
+/** A command that ends on purpose with a code other than 0 (the emulator stopped by Ctrl-C). */
+export class ExitRequest extends Error {
+  constructor(readonly exitCode: ExitCode) {
+    super(`exit ${exitCode}`);
+  }
+}
+
 const debug = (): boolean => (process.env.DEBUG ?? '').split(',').some((name) => name.trim() === 'gmail-token');
 
 /**
@@ -14,6 +21,7 @@ export function exitCodeFor(error: unknown): ExitCode {
     // commander has printed its own message; help and version are successes.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
+  if (error instanceof ExitRequest) return error.exitCode;
   if (error instanceof GmailTokenError) {
     fail(error.message);
     return error.exitCode;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { exitCodeFor } from './errors.js';
+import { ExitRequest, exitCodeFor } from './errors.js';
 
 /**
  * Only commander and chalk load at start; each command imports its own code when it runs, so
@@ -37,6 +37,40 @@ function mintCommand(): Command {
     .action(async (options) => (await import('./commands/mint.js')).runMint(options));
 }
 
+function clientOptions(command: Command): Command {
+  return command
+    .option('-c, --credentials <file>', "the OAuth client, when the token does not carry it")
+    .option('--client-id <id>', 'OAuth client id, when the token does not carry it')
+    .option('--client-secret <secret>', 'OAuth client secret, when the token does not carry it');
+}
+
+function checkCommand(): Command {
+  return clientOptions(tokenSourceOptions(new Command('check')))
+    .description('check that a stored token still refreshes and can send mail')
+    .option('--json', 'print the report as JSON on stdout', false)
+    .option('--send-test <address>', 'also send a short test message to this address')
+    .action(async (options) => (await import('./commands/check.js')).runCheck(options));
+}
+
+function accessTokenCommand(): Command {
+  return clientOptions(tokenSourceOptions(new Command('access-token')))
+    .description('print a fresh access token (only the token) on stdout')
+    .action(async (options) => (await import('./commands/access-token.js')).runAccessToken(options));
+}
+
+function emulatorCommand(): Command {
+  return new Command('emulator')
+    .description("run a local stand-in for Google's OAuth and Gmail-send endpoints")
+    .option('--port <n>', 'port to listen on, 0 for any free one', '0')
+    .option('--host <address>', 'loopback address to listen on', '127.0.0.1')
+    .option('--auto-approve', 'grant consent at once instead of showing Allow and Deny', false)
+    .option('--write-credentials <file>', "write a credentials.json for the emulator's Desktop client")
+    .option('--force', 'overwrite the --write-credentials file', false)
+    .action(async (options) => {
+      throw new ExitRequest(await (await import('./commands/emulator.js')).runEmulator(options));
+    });
+}
+
 function revokeCommand(): Command {
   return tokenSourceOptions(new Command('revoke'))
     .description("revoke a token at Google (ends the whole grant when it is a refresh token)")
@@ -50,7 +84,10 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run gmail-token --help for usage)')
     .exitOverride()
     .addCommand(mintCommand())
-    .addCommand(revokeCommand());
+    .addCommand(revokeCommand())
+    .addCommand(checkCommand())
+    .addCommand(accessTokenCommand())
+    .addCommand(emulatorCommand());
   for (const command of program.commands) command.exitOverride();
   return program;
 }

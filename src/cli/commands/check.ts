@@ -1,0 +1,63 @@
+import chalk from 'chalk';
+import { FlowError } from '../../core/errors.js';
+import { parseAddress } from '../../core/message.js';
+import { checkToken, type CheckReport } from '../../oauth/check.js';
+import { emit, say, success, warn } from '../render.js';
+import { storedClient, type StoredClientCliOptions } from './stored.js';
+
+export interface CheckCliOptions extends StoredClientCliOptions {
+  json: boolean;
+  sendTest?: string;
+}
+
+function minutesUntil(iso: string): string {
+  const minutes = Math.round((Date.parse(iso) - Date.now()) / 60_000);
+  return minutes >= 0 ? `in ${minutes} min` : `${-minutes} min ago`;
+}
+
+function describe(report: CheckReport): void {
+  if (report.ok) success(`The token from ${report.source} works and can send mail.`);
+  say(`  client:   ${report.client_id}`);
+  say(`  account:  ${report.account ?? 'unknown (mint with the email scope to learn it)'}`);
+  say(`  scopes:   ${report.scopes.join(' ')}`);
+  say(`  sending:  ${report.can_send ? chalk.green('granted') : chalk.red('not granted')}`);
+  say(`  access token expires ${report.access_token_expiry} (${minutesUntil(report.access_token_expiry)})`);
+  if (report.refresh_token_expiry) say(`  refresh token expires ${report.refresh_token_expiry}`);
+  if (report.test_message_id) say(`  test message sent, Gmail id ${report.test_message_id}`);
+}
+
+function failedReport(source: string, problem: string): CheckReport {
+  return {
+    ok: false,
+    source,
+    client_id: '',
+    account: null,
+    scopes: [],
+    can_send: false,
+    access_token_expiry: '',
+    refresh_token_expiry: null,
+    refresh_token_expires_soon: false,
+    test_message_id: null,
+    problem,
+  };
+}
+
+/** SPEC `check`: exit 0 only when the token refreshes and can send. */
+export async function runCheck(options: CheckCliOptions): Promise<void> {
+  const sendTestTo = options.sendTest === undefined ? undefined : parseAddress(options.sendTest);
+  const { stored, endpoints, secrets } = await storedClient(options);
+  let report: CheckReport;
+  try {
+    report = await checkToken({ stored, secrets, endpoints, sendTestTo, now: () => new Date() });
+  } catch (error) {
+    if (options.json && error instanceof FlowError) await emit(JSON.stringify(failedReport(stored.source, error.message), null, 2) + '\n');
+    throw error;
+  }
+  if (options.json) await emit(JSON.stringify(report, null, 2) + '\n');
+  else describe(report);
+  if (report.refresh_token_expires_soon) {
+    warn(`The refresh token expires at ${report.refresh_token_expiry}, within 48 hours. Mint a new one (and publish the app to stop the 7-day expiry).`);
+  }
+  if (!report.ok) throw new FlowError(report.problem ?? 'The token cannot send mail.');
+}
+

@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import { ExitCode, UsageError } from '../../core/errors.js';
+import { parsePort } from '../../core/args.js';
+import { startEmulator } from '../../emulator/index.js';
+import { planOutput, writeFileAtomic } from '../../oauth/files.js';
+import { emit, say } from '../render.js';
+
+export interface EmulatorCliOptions {
+  port: string;
+  host: string;
+  autoApprove: boolean;
+  writeCredentials?: string;
+  force: boolean;
+}
+
+/** The emulator hands out fake tokens to anyone who asks, so it only listens on loopback. */
+function loopbackHost(host: string): string {
+  if (/^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || host === 'localhost') return host;
+  throw new UsageError(`--host "${host}" is not a loopback address. The emulator listens only on 127.0.0.1, another 127.x address, ::1 or localhost.`);
+}
+
+function stopped(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    process.once('SIGINT', () => resolveSignal('SIGINT'));
+    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
+  });
+}
+
+/** SPEC `emulator`: host:port on stdout, one line per request on stderr, stops on Ctrl-C. */
+export async function runEmulator(options: EmulatorCliOptions): Promise<ExitCode> {
+  const port = parsePort(options.port);
+  const host = loopbackHost(options.host);
+  const credentialsPath = options.writeCredentials === undefined ? undefined : resolve(options.writeCredentials);
+  if (credentialsPath) await planOutput(credentialsPath, { force: options.force, update: false });
+  const emulator = await startEmulator({
+    host,
+    port,
+    behaviour: { consent: options.autoApprove ? 'approve' : 'page' },
+    log: (line) => say(line),
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`Cannot listen on ${host}:${port} (${error.code ?? 'error'}). Pick another --port.`);
+  });
+  if (credentialsPath) await writeFileAtomic(credentialsPath, JSON.stringify(emulator.credentialsFile(), null, 2) + '\n');
+  await emit(emulator.hostPort + '\n');
+  say(`gmail-token emulator listening on ${emulator.origin}`);
+  say(`  export GMAIL_TOKEN_EMULATOR_HOST=${emulator.hostPort}`);
+  say(`  credentials.json for its Desktop client: ${credentialsPath ?? `${emulator.origin}/emulator/v1/credentials.json`}`);
+  say(`  messages sent through it: ${emulator.origin}/emulator/v1/messages`);
+  say('Press Ctrl-C to stop.');
+  const signal = await stopped();
+  await emulator.close();
+  say('Emulator stopped.');
+  return signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.ok;
+}

@@ -1,0 +1,88 @@
+import type { OAuth2Client } from 'google-auth-library';
+import type { GoogleEndpoints } from '../core/endpoints.js';
+import { canSend, grantsEmail, parseScopeString } from '../core/scopes.js';
+import type { StoredToken } from '../core/stored-token.js';
+import { sendTestMessage } from './gmail.js';
+import { describeFailure, googleFailure, type ClientSecrets, type HttpPolicy } from './google.js';
+import { refreshAccess } from './refresh.js';
+
+/** What `check` found; `--json` prints exactly these fields (documented in the README). */
+export interface CheckReport {
+  ok: boolean;
+  source: string;
+  client_id: string;
+  account: string | null;
+  scopes: string[];
+  can_send: boolean;
+  access_token_expiry: string;
+  refresh_token_expiry: string | null;
+  refresh_token_expires_soon: boolean;
+  test_message_id: string | null;
+  problem: string | null;
+}
+
+const SOON_MS = 48 * 3600 * 1000;
+
+interface TokenInfo {
+  aud?: string;
+  scope?: string;
+  email?: string;
+}
+
+async function tokenInfo(client: OAuth2Client, tokeninfoUrl: string, accessToken: string): Promise<TokenInfo> {
+  try {
+    const { data } = await client.transporter.request<TokenInfo>({ url: tokeninfoUrl, method: 'GET', params: { access_token: accessToken } });
+    return data;
+  } catch (error) {
+    throw describeFailure(googleFailure(error), 'Asking Google what the token grants');
+  }
+}
+
+/** userinfo knows the address when `email` was granted; an unknown address is not a failure. */
+async function userinfoEmail(client: OAuth2Client, userinfoUrl: string): Promise<string | undefined> {
+  try {
+    const { data } = await client.request<{ email?: unknown }>({ url: userinfoUrl });
+    return typeof data.email === 'string' ? data.email : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface CheckRequest {
+  stored: StoredToken;
+  secrets: ClientSecrets;
+  endpoints: GoogleEndpoints;
+  sendTestTo?: string;
+  now: () => Date;
+  http?: HttpPolicy;
+}
+
+/** SPEC `check`: refresh, ask tokeninfo, report; optionally send a test message. */
+export async function checkToken(request: CheckRequest): Promise<CheckReport> {
+  const { stored, secrets, endpoints } = request;
+  const fresh = await refreshAccess(stored, secrets, endpoints, request.http);
+  const info = await tokenInfo(fresh.client, endpoints.tokeninfo, fresh.accessToken);
+  const scopes = parseScopeString(info.scope);
+  const email = info.email ?? (grantsEmail(scopes) ? await userinfoEmail(fresh.client, endpoints.userinfo) : undefined);
+  const sending = canSend(scopes);
+  const expiry = stored.refreshTokenExpiry;
+  const report: CheckReport = {
+    ok: sending,
+    source: stored.source,
+    client_id: info.aud ?? secrets.clientId,
+    account: email ?? stored.account ?? null,
+    scopes,
+    can_send: sending,
+    access_token_expiry: fresh.expiresAt.toISOString(),
+    refresh_token_expiry: expiry ? expiry.toISOString() : null,
+    refresh_token_expires_soon: expiry !== undefined && expiry.getTime() - request.now().getTime() < SOON_MS,
+    test_message_id: null,
+    problem: sending ? null : 'The token works but cannot send mail: mint again with --scope gmail.send.',
+  };
+  if (sending && request.sendTestTo) {
+    const to = request.sendTestTo;
+    report.test_message_id = await sendTestMessage(fresh.client, endpoints.send, { to, from: report.account ?? undefined, now: request.now() });
+  }
+  return report;
+}
+

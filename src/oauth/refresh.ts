@@ -1,0 +1,40 @@
+import type { OAuth2Client } from 'google-auth-library';
+import type { GoogleEndpoints } from '../core/endpoints.js';
+import { FlowError, UsageError } from '../core/errors.js';
+import type { StoredToken } from '../core/stored-token.js';
+import { describeFailure, googleFailure, oauthClient, type ClientSecrets, type HttpPolicy } from './google.js';
+
+export const INVALID_GRANT_CAUSES =
+  'The usual causes: it was revoked; the account password changed; the app is in "Testing" publishing status, whose refresh tokens expire after 7 days; it was unused for 6 months; or the client has over 100 refresh tokens for this account, so the oldest stopped. Mint a new one with `gmail-token mint`.';
+
+export interface FreshAccess {
+  client: OAuth2Client;
+  accessToken: string;
+  expiresAt: Date;
+}
+
+function refreshFailure(error: unknown, source: string): FlowError {
+  const failure = googleFailure(error);
+  if (failure.error === 'invalid_grant') return new FlowError(`Google refused the refresh token from ${source} (invalid_grant). ${INVALID_GRANT_CAUSES}`);
+  if (failure.error === 'invalid_client') {
+    return new FlowError(`Google refused the client (invalid_client): the client secret is wrong or the OAuth client was deleted. Use the client the token was minted with.`);
+  }
+  return describeFailure(failure, 'Refreshing the token');
+}
+
+/** Trades the refresh token for a new access token, explaining each way that can fail. */
+export async function refreshAccess(stored: StoredToken, secrets: ClientSecrets, endpoints: GoogleEndpoints, http?: HttpPolicy): Promise<FreshAccess> {
+  if (!stored.refreshToken) {
+    throw new UsageError(`${stored.source} holds no refresh token, so no new access token can be made. Use the token.json or env lines from \`gmail-token mint\`.`);
+  }
+  const client = await oauthClient(secrets, endpoints, { http });
+  client.setCredentials({ refresh_token: stored.refreshToken });
+  try {
+    const { credentials } = await client.refreshAccessToken();
+    if (!credentials.access_token) throw new FlowError('Refreshing the token failed: Google sent no access token. Try again.');
+    return { client, accessToken: credentials.access_token, expiresAt: new Date(credentials.expiry_date ?? Date.now() + 3599_000) };
+  } catch (error) {
+    if (error instanceof FlowError) throw error;
+    throw refreshFailure(error, stored.source);
+  }
+}
