@@ -1,0 +1,170 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { runCliToEnd } from './helpers/cli.js';
+import { mintTokenFile } from './helpers/mint.js';
+import { makeWorkspace } from './helpers/workspace.js';
+
+const SEND = 'https://www.googleapis.com/auth/gmail.send';
+
+let emulator: Emulator;
+let workspace: ReturnType<typeof makeWorkspace>;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(() => emulator.close());
+beforeEach(() => {
+  emulator.behaviour = { consent: 'approve', account: 'tester@example.com', tokenFault: null };
+  workspace = makeWorkspace();
+  workspace.file('credentials.json', JSON.stringify(emulator.credentialsFile()));
+});
+afterEach(() => workspace.cleanup());
+
+function cli(args: string[], env: Record<string, string | undefined> = {}) {
+  return runCliToEnd(args, { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort, GMAIL_API_REFRESH_TOKEN: undefined, ...env } });
+}
+
+function secretsOf(token: Record<string, string>): string[] {
+  return [token.refresh_token, token.token, token.client_secret].filter((value): value is string => Boolean(value));
+}
+
+describe('check', () => {
+  it('reports a working token on stderr and exits 0', async () => {
+    const token = await mintTokenFile(emulator, workspace.dir, ['-s', 'send,email']);
+    const result = await cli(['check']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/works and can send mail/);
+    expect(result.stderr).toContain(emulator.defaultClient.clientId);
+    expect(result.stderr).toContain('tester@example.com');
+    expect(result.stderr).toContain(SEND);
+    for (const secret of secretsOf(token)) expect(result.stderr).not.toContain(secret);
+  });
+
+  it('--json prints the documented object on stdout', async () => {
+    await mintTokenFile(emulator, workspace.dir, ['-s', 'send', '-s', 'email']);
+    const result = await cli(['check', '--json', '--token-file', 'token.json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(Object.keys(report).sort()).toEqual(
+      ['access_token_expiry', 'account', 'can_send', 'client_id', 'ok', 'problem', 'refresh_token_expires_soon', 'refresh_token_expiry', 'scopes', 'source', 'test_message_id'].sort(),
+    );
+    expect(report).toMatchObject({ ok: true, can_send: true, account: 'tester@example.com', client_id: emulator.defaultClient.clientId, problem: null });
+    expect(Date.parse(report.access_token_expiry)).toBeGreaterThan(Date.now());
+  });
+
+  it('works from the env lines of `mint -f env` (env file and environment)', async () => {
+    const run = await mintTokenFile(emulator, workspace.dir);
+    const env = `GMAIL_API_CLIENT_ID=${run.client_id}\nGMAIL_API_CLIENT_SECRET=${run.client_secret}\nGMAIL_API_REFRESH_TOKEN=${run.refresh_token}\n`;
+    writeFileSync(join(workspace.dir, 'app.env'), env);
+    expect((await cli(['check', '--env-file', 'app.env'])).code).toBe(0);
+    const fromEnvironment = await cli(['check'], {
+      GMAIL_API_CLIENT_ID: run.client_id,
+      GMAIL_API_CLIENT_SECRET: run.client_secret,
+      GMAIL_API_REFRESH_TOKEN: run.refresh_token,
+    });
+    expect(fromEnvironment.code).toBe(0);
+    expect(fromEnvironment.stderr).toMatch(/\$GMAIL_API_REFRESH_TOKEN works/);
+  });
+
+  it('explains invalid_grant and exits 1 once the token is revoked', async () => {
+    const token = await mintTokenFile(emulator, workspace.dir);
+    expect((await cli(['revoke'])).code).toBe(0);
+    const result = await cli(['check']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/invalid_grant.*revoked.*password.*Testing.*7 days.*100/);
+    const json = await cli(['check', '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, problem: expect.stringMatching(/invalid_grant/) });
+    for (const secret of secretsOf(token)) expect(result.stderr + json.stdout).not.toContain(secret);
+  });
+
+  it('says the client secret is wrong on invalid_client', async () => {
+    const token = await mintTokenFile(emulator, workspace.dir);
+    writeFileSync(join(workspace.dir, 'token.json'), JSON.stringify({ ...token, client_secret: 'GOCSPX-wrong' }));
+    const result = await cli(['check']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/invalid_client.*client secret is wrong or the OAuth client was deleted/);
+  });
+
+  it('fails a token that cannot send and names the scope to mint', async () => {
+    await mintTokenFile(emulator, workspace.dir, ['-s', 'readonly']);
+    const result = await cli(['check']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot send mail.*--scope gmail\.send/);
+  });
+
+  it('warns when the recorded refresh-token expiry is under 48 hours away', async () => {
+    emulator.behaviour.refreshTokenExpiresIn = 3600;
+    await mintTokenFile(emulator, workspace.dir);
+    const result = await cli(['check']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/warning: The refresh token expires at .* within 48 hours/);
+  });
+
+  it('takes the client from --credentials when the token is bare', async () => {
+    const token = await mintTokenFile(emulator, workspace.dir);
+    const bare = await cli(['check', '--token', token.refresh_token ?? '']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/no client id and secret.*--credentials/);
+    expect(bare.stderr).not.toContain(token.refresh_token);
+    expect((await cli(['check', '--token', token.refresh_token ?? '', '-c', 'credentials.json'])).code).toBe(0);
+  });
+});
+
+describe('check --send-test', () => {
+  it('sends a well-formed RFC 2822 message through the Gmail API and prints its id', async () => {
+    await mintTokenFile(emulator, workspace.dir, ['-s', 'send,email']);
+    const before = emulator.messages.length;
+    const result = await cli(['check', '--send-test', 'friend@example.org', '--json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    const sent = emulator.messages.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(report.test_message_id).toBe(sent[0]?.id);
+    const message = sent[0]?.message ?? '';
+    const [head = '', body = ''] = message.split('\r\n\r\n');
+    expect(head).toMatch(/^To: friend@example\.org$/m);
+    expect(head).toMatch(/^From: tester@example\.com$/m);
+    expect(head).toMatch(/^Subject: .+$/m);
+    expect(head).toMatch(/^Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000$/m);
+    expect(head).toMatch(/^Message-ID: <[^@\s]+@[^>\s]+>$/m);
+    expect(head).toMatch(/^MIME-Version: 1\.0$/m);
+    expect(head).toMatch(/^Content-Type: text\/plain; charset=UTF-8$/m);
+    expect(body).toContain('✓');
+    const human = await cli(['check', '--send-test', 'friend@example.org']);
+    expect(human.stderr).toMatch(/test message sent, Gmail id \w+/);
+  });
+
+  it('rejects an address that could inject headers before any request', async () => {
+    await mintTokenFile(emulator, workspace.dir);
+    const received = emulator.received.length;
+    const result = await cli(['check', '--send-test', 'a@b.c\r\nBcc: victim@example.com']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/not an email address/);
+    expect(emulator.received.length).toBe(received);
+  });
+});
+
+describe('access-token', () => {
+  it('prints only a live access token and a newline', async () => {
+    await mintTokenFile(emulator, workspace.dir);
+    const result = await cli(['access-token']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\S+\n$/);
+    expect(result.stderr).toBe('');
+    const info = await fetch(`${emulator.origin}/tokeninfo?access_token=${encodeURIComponent(result.stdout.trim())}`);
+    expect(info.status).toBe(200);
+  });
+
+  it('exits 1 with the reason and nothing on stdout when the token is dead', async () => {
+    await mintTokenFile(emulator, workspace.dir);
+    await cli(['revoke']);
+    const result = await cli(['access-token']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/invalid_grant/);
+  });
+});
