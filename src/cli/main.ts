@@ -32,6 +32,7 @@ function mintCommand(): Command {
     .option('--force', 'overwrite an existing output file', false)
     .option('--port <n>', 'loopback port, 0 for any free one', '0')
     .option('--no-open', 'do not launch a browser; only print the URL')
+    .option('--manual', 'for SSH and containers: print the URL, then read back the URL the browser was sent to (or its code)', false)
     .option('--login-hint <email>', 'pre-select this Google account')
     .option('--timeout <seconds>', 'give up waiting for consent after this long', '300')
     .action(async (options) => (await import('./commands/mint.js')).runMint(options));

@@ -54,28 +54,56 @@ function single(params: URLSearchParams, name: string): string | undefined {
  * waiting, so a forged or stray request cannot end it.
  */
 export function parseCallback(target: string, expected: { path: string; state: string }): Callback {
-  let url: URL;
-  try {
-    url = new URL(target, 'http://127.0.0.1');
-  } catch {
-    return { kind: 'rejected', reason: 'malformed request' };
-  }
-  if (!target.startsWith('/') || target.startsWith('//') || url.pathname !== expected.path) {
-    return { kind: 'not-found' };
-  }
-  const state = single(url.searchParams, 'state');
+  // The raw request target, not a WHATWG URL: that parser strips tabs and newlines, resolves dot
+  // segments and reads `/\\host/cb` as host + path, so targets that are not our path would match.
+  const query = target.indexOf('?');
+  const path = query === -1 ? target : target.slice(0, query);
+  if (path !== expected.path) return { kind: 'not-found' };
+  const params = new URLSearchParams(query === -1 ? '' : target.slice(query + 1));
+  const state = single(params, 'state');
   if (state === undefined || !sameSecret(state, expected.state)) {
     return { kind: 'rejected', reason: 'state does not match' };
   }
-  const code = single(url.searchParams, 'code');
-  const error = single(url.searchParams, 'error');
+  const code = single(params, 'code');
+  const error = single(params, 'error');
   if (error !== undefined) {
-    const description = single(url.searchParams, 'error_description');
+    const description = single(params, 'error_description');
     return description === undefined ? { kind: 'error', error } : { kind: 'error', error, description };
   }
   if (code) {
-    const scopes = (single(url.searchParams, 'scope') ?? '').split(/\s+/).filter(Boolean);
+    const scopes = (single(params, 'scope') ?? '').split(/\s+/).filter(Boolean);
     return { kind: 'code', code, scopes };
   }
   return { kind: 'rejected', reason: 'no code and no error' };
+}
+
+export type Pasted = Extract<Callback, { kind: 'code' } | { kind: 'error' }> | { kind: 'invalid'; problem: string };
+
+/**
+ * Judges what a person pasted in --manual mode: the whole URL their browser was sent to (whose
+ * state must be ours, on our callback path), or the bare code from it.
+ */
+export function parsePasted(text: string, expected: { path: string; state: string }): Pasted {
+  const pasted = text.trim();
+  if (pasted === '') return { kind: 'invalid', problem: 'Nothing was pasted.' };
+  if (/^https?:\/\//i.test(pasted)) {
+    let url: URL;
+    try {
+      url = new URL(pasted);
+    } catch {
+      return { kind: 'invalid', problem: 'That is not a whole URL; copy the full address from the browser.' };
+    }
+    const callback = parseCallback(url.pathname + url.search, expected);
+    if (callback.kind === 'code' || callback.kind === 'error') return callback;
+    if (callback.kind === 'not-found') return { kind: 'invalid', problem: `That URL is not this run's redirect (its path should be ${expected.path}).` };
+    return { kind: 'invalid', problem: "That URL does not carry this run's state; paste the address from the consent you just gave." };
+  }
+  if (/^[\w\-./~%]+$/.test(pasted)) {
+    try {
+      return { kind: 'code', code: decodeURIComponent(pasted), scopes: [] };
+    } catch {
+      return { kind: 'invalid', problem: 'That code is not well formed; paste the whole URL instead.' };
+    }
+  }
+  return { kind: 'invalid', problem: 'Paste the whole URL from the browser address bar, or just the value of its code parameter.' };
 }

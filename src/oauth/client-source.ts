@@ -10,6 +10,8 @@ export interface ClientSources {
   clientSecret?: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** On a terminal: explain where a client file comes from and ask for its path. */
+  askForCredentials?: (explanation: string) => Promise<string | undefined>;
 }
 
 export interface LoadedClient {
@@ -43,7 +45,8 @@ export async function loadClient(sources: ClientSources): Promise<LoadedClient> 
     return fromValues(sources.env.GOOGLE_CLIENT_ID, sources.env.GOOGLE_CLIENT_SECRET, '$GOOGLE_CLIENT_ID and $GOOGLE_CLIENT_SECRET');
   }
   const local = join(sources.cwd, 'credentials.json');
-  const exists = await access(local).then(() => true, () => false);
-  if (!exists) throw new UsageError(`No credentials.json here. ${WHERE} as credentials.json, or pass --credentials.`);
-  return fromFile(local);
+  if (await access(local).then(() => true, () => false)) return fromFile(local);
+  const given = await sources.askForCredentials?.(`No credentials.json here. ${WHERE}.`);
+  if (given) return fromFile(given);
+  throw new UsageError(`No credentials.json here. ${WHERE} as credentials.json, or pass --credentials.`);
 }

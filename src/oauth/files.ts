@@ -27,7 +27,10 @@ async function checkFolder(path: string): Promise<void> {
  * would lose data or be unsafe: an existing file without --force (unless it is a .env update),
  * a folder, a symlink (never followed, so a planted link cannot redirect the secret elsewhere).
  */
-export async function planOutput(path: string, options: { force: boolean; update: boolean }): Promise<OutputPlan> {
+export async function planOutput(
+  path: string,
+  options: { force: boolean; update: boolean; confirmOverwrite?: (path: string) => Promise<boolean> },
+): Promise<OutputPlan> {
   await checkFolder(path);
   let stats;
   try {
@@ -40,8 +43,8 @@ export async function planOutput(path: string, options: { force: boolean; update
   if (stats.isDirectory()) throw new UsageError(`${path} is a folder. Give a file name with --out.`);
   if (!stats.isFile()) throw new UsageError(`${path} is not a regular file. Choose another --out.`);
   if (options.update) return 'update';
-  if (!options.force) throw new UsageError(`${path} already exists. Pass --force to overwrite it, or choose another --out.`);
-  return 'overwrite';
+  if (options.force || (await options.confirmOverwrite?.(path))) return 'overwrite';
+  throw new UsageError(`${path} already exists and was kept. Pass --force to overwrite it, or choose another --out.`);
 }
 
 /**

@@ -40,6 +40,14 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
+/** A port that is free now, for a redirect URI nothing will listen on (--manual). */
+export async function freeLoopbackPort(port: number): Promise<number> {
+  const server = createServer();
+  const chosen = await listen(server, port);
+  await new Promise((resolve) => server.close(resolve));
+  return chosen;
+}
+
 /**
  * The redirect target of the consent flow (SPEC flow steps 3 and 5). It binds 127.0.0.1 only,
  * answers only its callback path, refuses Host names other than its own (DNS rebinding), and

@@ -1,4 +1,4 @@
-import { consentUrl } from '../core/consent.js';
+import { consentUrl, parsePasted } from '../core/consent.js';
 import { webLoopbackRedirect, type LoopbackRedirect, type OAuthClient } from '../core/credentials.js';
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError, GmailTokenError } from '../core/errors.js';
@@ -7,7 +7,7 @@ import { grantsEmail, missingScopes } from '../core/scopes.js';
 import { exchangeCode, type CodeGrant } from './exchange.js';
 import { loadGoogleAuth, type HttpPolicy } from './google.js';
 import { accountEmail } from './account.js';
-import { startLoopbackServer, type Consent } from './loopback.js';
+import { freeLoopbackPort, startLoopbackServer, type Consent } from './loopback.js';
 import { createPkce, createState } from './pkce.js';
 
 export interface MintRequest {
@@ -19,7 +19,12 @@ export interface MintRequest {
   loginHint?: string;
   timeoutSeconds: number;
   openBrowser: boolean;
+  /** --manual: no server the browser could reach; the person pastes the redirect back. */
+  manual: boolean;
 }
+
+/** What the person pasted, judged: the consent, or a problem to show before asking again. */
+export type PasteJudge = (text: string) => { consent: Consent } | { problem: string };
 
 /** The side effects of a mint, passed in so tests can drive the flow without patching. */
 export interface MintEffects {
@@ -27,10 +32,18 @@ export interface MintEffects {
   openUrl(url: string): Promise<void>;
   /** Show a line to the person (stderr). */
   tell(line: string): void;
+  /** --manual: ask for the redirected URL (or code) until `judge` accepts it. */
+  readPasted(judge: PasteJudge, signal: AbortSignal): Promise<Consent>;
   /** Aborted on Ctrl-C, with the error to end with. */
   signal: AbortSignal;
   now(): Date;
   http?: HttpPolicy;
+}
+
+interface ConsentCode {
+  code: string;
+  verifier: string;
+  redirectUri: string;
 }
 
 function redirectFor(request: MintRequest): LoopbackRedirect {
@@ -53,33 +66,64 @@ function timedOut(reason: unknown, seconds: number): unknown {
   );
 }
 
-/** SPEC flow steps 2 to 5: PKCE, state, loopback server, consent URL, the browser's answer. */
-async function obtainConsent(request: MintRequest, effects: MintEffects) {
+/** Shows the consent URL (SPEC flow step 4) and starts loading the library while the person decides. */
+async function showConsentUrl(request: MintRequest, effects: MintEffects, url: string): Promise<void> {
+  effects.tell('Open this URL in a browser to give consent:');
+  effects.tell(url);
+  void loadGoogleAuth().catch(() => undefined);
+  if (request.openBrowser && !request.manual) await effects.openUrl(url);
+}
+
+async function awaitConsent(request: MintRequest, effects: MintEffects, waitFor: (signal: AbortSignal) => Promise<Consent>): Promise<string> {
+  const signal = AbortSignal.any([effects.signal, AbortSignal.timeout(request.timeoutSeconds * 1000)]);
+  const consent = await waitFor(signal).catch((reason: unknown) => {
+    throw timedOut(reason, request.timeoutSeconds);
+  });
+  if (consent.kind === 'error') throw consentError(consent);
+  return consent.code;
+}
+
+function urlFor(request: MintRequest, redirectUri: string, state: string, challenge: string): string {
+  return consentUrl(request.endpoints.consent, {
+    clientId: request.client.clientId,
+    redirectUri,
+    scopes: request.scopes,
+    state,
+    codeChallenge: challenge,
+    loginHint: request.loginHint,
+  });
+}
+
+/** SPEC flow steps 2 to 5 with the loopback server as the redirect target. */
+async function consentViaLoopback(request: MintRequest, effects: MintEffects): Promise<ConsentCode> {
   const pkce = createPkce();
   const state = createState();
   const server = await startLoopbackServer({ ...redirectFor(request), state });
   try {
-    const url = consentUrl(request.endpoints.consent, {
-      clientId: request.client.clientId,
-      redirectUri: server.redirectUri,
-      scopes: request.scopes,
-      state,
-      codeChallenge: pkce.challenge,
-      loginHint: request.loginHint,
-    });
-    effects.tell('Open this URL in a browser to give consent:');
-    effects.tell(url);
-    void loadGoogleAuth().catch(() => undefined);
-    if (request.openBrowser) await effects.openUrl(url);
-    const signal = AbortSignal.any([effects.signal, AbortSignal.timeout(request.timeoutSeconds * 1000)]);
-    const consent = await server.waitForCallback(signal).catch((reason: unknown) => {
-      throw timedOut(reason, request.timeoutSeconds);
-    });
-    if (consent.kind === 'error') throw consentError(consent);
-    return { code: consent.code, verifier: pkce.verifier, redirectUri: server.redirectUri };
+    await showConsentUrl(request, effects, urlFor(request, server.redirectUri, state, pkce.challenge));
+    const code = await awaitConsent(request, effects, (signal) => server.waitForCallback(signal));
+    return { code, verifier: pkce.verifier, redirectUri: server.redirectUri };
   } finally {
     await server.close();
   }
+}
+
+/** --manual: the redirect goes nowhere reachable; the person pastes where the browser ended up. */
+async function consentViaPaste(request: MintRequest, effects: MintEffects): Promise<ConsentCode> {
+  const pkce = createPkce();
+  const state = createState();
+  const redirect = redirectFor(request);
+  const port = request.client.type === 'web' ? redirect.port : await freeLoopbackPort(redirect.port);
+  const redirectUri = `http://${redirect.hostname}:${port}${redirect.path}`;
+  await showConsentUrl(request, effects, urlFor(request, redirectUri, state, pkce.challenge));
+  effects.tell(`After you choose Allow, the browser goes to ${redirectUri}?… and shows an error such as "This site can't be reached": that is expected.`);
+  effects.tell('Copy the whole address from its address bar (or just the code in it) and paste it here.');
+  const judge: PasteJudge = (text) => {
+    const pasted = parsePasted(text, { path: redirect.path, state });
+    return pasted.kind === 'invalid' ? { problem: pasted.problem } : { consent: pasted };
+  };
+  const code = await awaitConsent(request, effects, (signal) => effects.readPasted(judge, signal));
+  return { code, verifier: pkce.verifier, redirectUri };
 }
 
 function checkGrant(grant: CodeGrant, requested: readonly string[]): string {
@@ -108,7 +152,7 @@ function interruptible<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /** The whole consent flow; returns the token for the caller to write. */
 export async function mintToken(request: MintRequest, effects: MintEffects): Promise<MintedToken> {
-  const consent = await obtainConsent(request, effects);
+  const consent = await (request.manual ? consentViaPaste : consentViaLoopback)(request, effects);
   const { clientId, clientSecret } = request.client;
   const grant = await interruptible(
     exchangeCode({ clientId, clientSecret }, request.endpoints, {

@@ -18,6 +18,8 @@ export interface CliOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
   input?: string;
+  /** Leave stdin open for the test to write to (child.stdin). */
+  keepStdinOpen?: boolean;
 }
 
 /** Runs the built CLI as a child process, as a person or a CI script would. */
@@ -40,7 +42,7 @@ export function runCli(args: string[], options: CliOptions = {}): CliRun {
     }
   });
   if (options.input !== undefined) child.stdin?.end(options.input);
-  else child.stdin?.end();
+  else if (!options.keepStdinOpen) child.stdin?.end();
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );

@@ -9,6 +9,7 @@ import { loadClient } from '../../oauth/client-source.js';
 import { planOutput, readTextFile, writeFileAtomic, type OutputPlan } from '../../oauth/files.js';
 import { mintToken, type MintRequest } from '../../oauth/mint.js';
 import { openInBrowser } from '../browser.js';
+import { askForCredentials, confirmOverwrite, interactive, readPasted } from '../prompts.js';
 import { emit, say, success, warn } from '../render.js';
 
 export interface MintCliOptions {
@@ -22,6 +23,7 @@ export interface MintCliOptions {
   force: boolean;
   port: string;
   open: boolean;
+  manual: boolean;
   loginHint?: string;
   timeout: string;
 }
@@ -41,13 +43,17 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
   const port = parsePort(options.port);
   const timeoutSeconds = parseTimeout(options.timeout);
   const loginHint = parseLoginHint(options.loginHint);
-  const { client, source } = await loadClient({ ...options, env: process.env, cwd: process.cwd() });
+  const asking = interactive();
+  const { client, source } = await loadClient({ ...options, env: process.env, cwd: process.cwd(), askForCredentials: asking ? askForCredentials : undefined });
   const endpoints = resolveEndpoints({ emulatorHost: process.env[EMULATOR_HOST_VARIABLE], authUri: client.authUri, tokenUri: client.tokenUri });
   const out = options.out ?? defaultOut(format);
   const path = out === '-' ? undefined : resolve(out);
-  const plan = path === undefined ? undefined : await planOutput(path, { force: options.force, update: format === 'env' });
+  const plan =
+    path === undefined
+      ? undefined
+      : await planOutput(path, { force: options.force, update: format === 'env', confirmOverwrite: asking ? confirmOverwrite : undefined });
   return {
-    request: { client, clientSource: source, scopes, endpoints, port, loginHint, timeoutSeconds, openBrowser: options.open },
+    request: { client, clientSource: source, scopes, endpoints, port, loginHint, timeoutSeconds, openBrowser: options.open, manual: options.manual },
     destination: { format, prefix, path, plan },
   };
 }
@@ -87,6 +93,7 @@ export async function runMint(options: MintCliOptions): Promise<void> {
   const { request, destination } = await prepare(options);
   const token = await mintToken(request, {
     openUrl: (url) => openInBrowser(url),
+    readPasted,
     tell: say,
     signal: interruptOnSigint(),
     now: () => new Date(),

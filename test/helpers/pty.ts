@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import { BIN } from './cli.js';
+
+// eslint-disable-next-line no-control-regex -- terminal escape sequences are control characters
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Za-z0-9]|\r/g;
+
+/**
+ * Runs the CLI on a real pseudo-terminal (util-linux `script`), so stdin and stderr are TTYs and
+ * the prompts behave as they do for a person; keys are typed by writing to `script`'s input.
+ */
+export function runOnTerminal(args: string[], options: { cwd: string; env?: Record<string, string> }) {
+  const command = [process.execPath, BIN, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-q', '-e', '-f', '-c', command, '/dev/null'], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let screen = '';
+  const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    screen += chunk.replace(ANSI, '');
+    for (const waiter of [...waiters]) {
+      const match = screen.match(waiter.pattern);
+      if (match) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(match);
+      }
+    }
+  });
+  const exit = new Promise<{ code: number | null; screen: string }>((resolve) => child.on('close', (code) => resolve({ code, screen })));
+  return {
+    /** Resolves when `pattern` shows on the terminal. */
+    waitFor: (pattern: RegExp) => {
+      const match = screen.match(pattern);
+      if (match) return Promise.resolve(match);
+      return Promise.race([
+        new Promise<RegExpMatchArray>((resolve) => waiters.push({ pattern, resolve })),
+        exit.then(({ screen: shown }) => {
+          throw new Error(`exited before ${pattern}; screen:\n${shown}`);
+        }),
+      ]);
+    },
+    type: (keys: string) => child.stdin.write(keys),
+    screen: () => screen,
+    exit,
+  };
+}
