@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { GoogleAuth, UserRefreshClient } from 'google-auth-library';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { followConsent } from './helpers/browser.js';
+import { runCli } from './helpers/cli.js';
+import { mintTokenFile } from './helpers/mint.js';
+import { makeWorkspace } from './helpers/workspace.js';
+
+/** Debian's interpreter, where apt's python3-google-auth lives (not a pyenv one on PATH). */
+const PYTHON = '/usr/bin/python3';
+
+let emulator: Emulator;
+let workspace: ReturnType<typeof makeWorkspace>;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(() => emulator.close());
+beforeEach(() => {
+  workspace = makeWorkspace();
+  workspace.file('credentials.json', JSON.stringify(emulator.credentialsFile()));
+});
+afterEach(() => workspace.cleanup());
+
+async function isLiveAccessToken(token: string): Promise<boolean> {
+  const answer = await fetch(`${emulator.origin}/tokeninfo?access_token=${encodeURIComponent(token)}`);
+  return answer.status === 200;
+}
+
+describe('clients this project did not write accept what mint writes', () => {
+  it('Node google-auth-library: auth.fromJSON(token.json) refreshes against the emulator', async () => {
+    const file = await mintTokenFile(emulator, workspace.dir);
+    const client = new GoogleAuth().fromJSON(file);
+    expect(client).toBeInstanceOf(UserRefreshClient);
+    const refresher = client as UserRefreshClient;
+    refresher.endpoints.oauth2TokenUrl = file.token_uri ?? '';
+    const { token } = await refresher.getAccessToken();
+    expect(token).toBeTruthy();
+    expect(token).not.toBe(file.token);
+    expect(await isLiveAccessToken(token ?? '')).toBe(true);
+  });
+
+  it("Python google-auth (Debian's python3-google-auth): from_authorized_user_file loads and refreshes", async () => {
+    expect(existsSync(PYTHON), `${PYTHON} is needed; .ci/run installs python3-google-auth`).toBe(true);
+    const file = await mintTokenFile(emulator, workspace.dir);
+    // Older google-auth ignores token_uri from the file, so the test points the token endpoint at the emulator.
+    const script = `
+import json, sys
+from google.oauth2.credentials import Credentials
+from google.auth.transport.requests import Request
+creds = Credentials.from_authorized_user_file(sys.argv[1])
+creds._token_uri = json.load(open(sys.argv[1]))["token_uri"]
+creds.refresh(Request())
+print(json.dumps({"token": creds.token, "valid": creds.valid, "client_id": creds.client_id}))
+`;
+    const { stdout } = await promisify(execFile)(PYTHON, ['-c', script, join(workspace.dir, 'token.json')]);
+    const result = JSON.parse(stdout) as { token: string; valid: boolean; client_id: string };
+    expect(result.valid).toBe(true);
+    expect(result.client_id).toBe(file.client_id);
+    expect(await isLiveAccessToken(result.token)).toBe(true);
+  });
+
+  it('nodemailer: the env lines of `mint -f env` drive its OAuth2 transport through an SMTP server checking XOAUTH2', async () => {
+    const run = runCli(['mint', '--no-open', '-f', 'env', '-s', 'full'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+    await followConsent(await run.consentUrl());
+    const minted = await run.exit;
+    expect(minted.code).toBe(0);
+    const env = Object.fromEntries(minted.stdout.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
+
+    const logins: { user: string; token: string }[] = [];
+    const delivered: string[] = [];
+    const smtp = new SMTPServer({
+      authMethods: ['XOAUTH2'],
+      disabledCommands: ['STARTTLS'],
+      allowInsecureAuth: true,
+      logger: false,
+      onAuth(auth, _session, callback) {
+        logins.push({ user: auth.username ?? '', token: auth.accessToken ?? '' });
+        void isLiveAccessToken(auth.accessToken ?? '').then((live) =>
+          live ? callback(null, { user: auth.username }) : callback(new Error('Invalid access token')),
+        );
+      },
+      onData(stream, _session, callback) {
+        let text = '';
+        stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        stream.on('end', () => {
+          delivered.push(text);
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = smtp.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port,
+        secure: false,
+        ignoreTLS: true,
+        auth: {
+          type: 'OAuth2',
+          user: 'tester@example.com',
+          clientId: env.GMAIL_API_CLIENT_ID,
+          clientSecret: env.GMAIL_API_CLIENT_SECRET,
+          refreshToken: env.GMAIL_API_REFRESH_TOKEN,
+          accessUrl: `${emulator.origin}/token`,
+        },
+      });
+      await transport.sendMail({ from: 'tester@example.com', to: 'friend@example.org', subject: 'interop', text: 'hello' });
+      transport.close();
+    } finally {
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
+    expect(logins).toHaveLength(1);
+    expect(logins[0]?.user).toBe('tester@example.com');
+    expect(await isLiveAccessToken(logins[0]?.token ?? '')).toBe(true);
+    expect(delivered[0]).toMatch(/Subject: interop/);
+  });
+});
