@@ -1,29 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { runCliToEnd } from './helpers/cli.js';
 import { mintTokenFile } from './helpers/mint.js';
-import { makeWorkspace } from './helpers/workspace.js';
+import { useEmulatorHarness } from './helpers/harness.js';
 
 const SEND = 'https://www.googleapis.com/auth/gmail.send';
 
-let emulator: Emulator;
-let workspace: ReturnType<typeof makeWorkspace>;
+const h = useEmulatorHarness();
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.behaviour = { consent: 'approve', account: 'tester@example.com', tokenFault: null };
-  workspace = makeWorkspace();
-  workspace.file('credentials.json', JSON.stringify(emulator.credentialsFile()));
-});
-afterEach(() => workspace.cleanup());
 
 function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  return runCliToEnd(args, { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort, GMAIL_API_REFRESH_TOKEN: undefined, ...env } });
+  return runCliToEnd(args, { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, GMAIL_API_REFRESH_TOKEN: undefined, ...env } });
 }
 
 function secretsOf(token: Record<string, string>): string[] {
@@ -32,33 +20,33 @@ function secretsOf(token: Record<string, string>): string[] {
 
 describe('check', () => {
   it('reports a working token on stderr and exits 0', async () => {
-    const token = await mintTokenFile(emulator, workspace.dir, ['-s', 'send,email']);
+    const token = await mintTokenFile(h.emulator, h.workspace.dir, ['-s', 'send,email']);
     const result = await cli(['check']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/works and can send mail/);
-    expect(result.stderr).toContain(emulator.defaultClient.clientId);
+    expect(result.stderr).toContain(h.emulator.defaultClient.clientId);
     expect(result.stderr).toContain('tester@example.com');
     expect(result.stderr).toContain(SEND);
     for (const secret of secretsOf(token)) expect(result.stderr).not.toContain(secret);
   });
 
   it('--json prints the documented object on stdout', async () => {
-    await mintTokenFile(emulator, workspace.dir, ['-s', 'send', '-s', 'email']);
+    await mintTokenFile(h.emulator, h.workspace.dir, ['-s', 'send', '-s', 'email']);
     const result = await cli(['check', '--json', '--token-file', 'token.json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(Object.keys(report).sort()).toEqual(
       ['access_token_expiry', 'account', 'can_send', 'client_id', 'ok', 'problem', 'refresh_token_expires_soon', 'refresh_token_expiry', 'scopes', 'source', 'test_message_id'].sort(),
     );
-    expect(report).toMatchObject({ ok: true, can_send: true, account: 'tester@example.com', client_id: emulator.defaultClient.clientId, problem: null });
+    expect(report).toMatchObject({ ok: true, can_send: true, account: 'tester@example.com', client_id: h.emulator.defaultClient.clientId, problem: null });
     expect(Date.parse(report.access_token_expiry)).toBeGreaterThan(Date.now());
   });
 
   it('works from the env lines of `mint -f env` (env file and environment)', async () => {
-    const run = await mintTokenFile(emulator, workspace.dir);
+    const run = await mintTokenFile(h.emulator, h.workspace.dir);
     const env = `GMAIL_API_CLIENT_ID=${run.client_id}\nGMAIL_API_CLIENT_SECRET=${run.client_secret}\nGMAIL_API_REFRESH_TOKEN=${run.refresh_token}\n`;
-    writeFileSync(join(workspace.dir, 'app.env'), env);
+    writeFileSync(join(h.workspace.dir, 'app.env'), env);
     expect((await cli(['check', '--env-file', 'app.env'])).code).toBe(0);
     const fromEnvironment = await cli(['check'], {
       GMAIL_API_CLIENT_ID: run.client_id,
@@ -70,7 +58,7 @@ describe('check', () => {
   });
 
   it('explains invalid_grant and exits 1 once the token is revoked', async () => {
-    const token = await mintTokenFile(emulator, workspace.dir);
+    const token = await mintTokenFile(h.emulator, h.workspace.dir);
     expect((await cli(['revoke'])).code).toBe(0);
     const result = await cli(['check']);
     expect(result.code).toBe(1);
@@ -82,30 +70,30 @@ describe('check', () => {
   });
 
   it('says the client secret is wrong on invalid_client', async () => {
-    const token = await mintTokenFile(emulator, workspace.dir);
-    writeFileSync(join(workspace.dir, 'token.json'), JSON.stringify({ ...token, client_secret: 'GOCSPX-wrong' }));
+    const token = await mintTokenFile(h.emulator, h.workspace.dir);
+    writeFileSync(join(h.workspace.dir, 'token.json'), JSON.stringify({ ...token, client_secret: 'GOCSPX-wrong' }));
     const result = await cli(['check']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/invalid_client.*client secret is wrong or the OAuth client was deleted/);
   });
 
   it('fails a token that cannot send and names the scope to mint', async () => {
-    await mintTokenFile(emulator, workspace.dir, ['-s', 'readonly']);
+    await mintTokenFile(h.emulator, h.workspace.dir, ['-s', 'readonly']);
     const result = await cli(['check']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot send mail.*--scope gmail\.send/);
   });
 
   it('warns when the recorded refresh-token expiry is under 48 hours away', async () => {
-    emulator.behaviour.refreshTokenExpiresIn = 3600;
-    await mintTokenFile(emulator, workspace.dir);
+    h.emulator.behaviour.refreshTokenExpiresIn = 3600;
+    await mintTokenFile(h.emulator, h.workspace.dir);
     const result = await cli(['check']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/warning: The refresh token expires at .* within 48 hours/);
   });
 
   it('takes the client from --credentials when the token is bare', async () => {
-    const token = await mintTokenFile(emulator, workspace.dir);
+    const token = await mintTokenFile(h.emulator, h.workspace.dir);
     const bare = await cli(['check', '--token', token.refresh_token ?? '']);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toMatch(/no client id and secret.*--credentials/);
@@ -116,12 +104,12 @@ describe('check', () => {
 
 describe('check --send-test', () => {
   it('sends a well-formed RFC 2822 message through the Gmail API and prints its id', async () => {
-    await mintTokenFile(emulator, workspace.dir, ['-s', 'send,email']);
-    const before = emulator.messages.length;
+    await mintTokenFile(h.emulator, h.workspace.dir, ['-s', 'send,email']);
+    const before = h.emulator.messages.length;
     const result = await cli(['check', '--send-test', 'friend@example.org', '--json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    const sent = emulator.messages.slice(before);
+    const sent = h.emulator.messages.slice(before);
     expect(sent).toHaveLength(1);
     expect(report.test_message_id).toBe(sent[0]?.id);
     const message = sent[0]?.message ?? '';
@@ -139,28 +127,28 @@ describe('check --send-test', () => {
   });
 
   it('rejects an address that could inject headers before any request', async () => {
-    await mintTokenFile(emulator, workspace.dir);
-    const received = emulator.received.length;
+    await mintTokenFile(h.emulator, h.workspace.dir);
+    const received = h.emulator.received.length;
     const result = await cli(['check', '--send-test', 'a@b.c\r\nBcc: victim@example.com']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/not an email address/);
-    expect(emulator.received.length).toBe(received);
+    expect(h.emulator.received.length).toBe(received);
   });
 });
 
 describe('access-token', () => {
   it('prints only a live access token and a newline', async () => {
-    await mintTokenFile(emulator, workspace.dir);
+    await mintTokenFile(h.emulator, h.workspace.dir);
     const result = await cli(['access-token']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\S+\n$/);
     expect(result.stderr).toBe('');
-    const info = await fetch(`${emulator.origin}/tokeninfo?access_token=${encodeURIComponent(result.stdout.trim())}`);
+    const info = await fetch(`${h.emulator.origin}/tokeninfo?access_token=${encodeURIComponent(result.stdout.trim())}`);
     expect(info.status).toBe(200);
   });
 
   it('exits 1 with the reason and nothing on stdout when the token is dead', async () => {
-    await mintTokenFile(emulator, workspace.dir);
+    await mintTokenFile(h.emulator, h.workspace.dir);
     await cli(['revoke']);
     const result = await cli(['access-token']);
     expect(result.code).toBe(1);

@@ -5,41 +5,30 @@ import { promisify } from 'node:util';
 import { GoogleAuth, UserRefreshClient } from 'google-auth-library';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { followConsent } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
 import { mintTokenFile } from './helpers/mint.js';
-import { makeWorkspace } from './helpers/workspace.js';
+import { useEmulatorHarness } from './helpers/harness.js';
 
 /** Debian's interpreter, where apt's python3-google-auth lives (not a pyenv one on PATH). */
 const PYTHON = '/usr/bin/python3';
 
-let emulator: Emulator;
-let workspace: ReturnType<typeof makeWorkspace>;
+const h = useEmulatorHarness();
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  workspace = makeWorkspace();
-  workspace.file('credentials.json', JSON.stringify(emulator.credentialsFile()));
-});
-afterEach(() => workspace.cleanup());
 
 async function isLiveAccessToken(token: string): Promise<boolean> {
-  const answer = await fetch(`${emulator.origin}/tokeninfo?access_token=${encodeURIComponent(token)}`);
+  const answer = await fetch(`${h.emulator.origin}/tokeninfo?access_token=${encodeURIComponent(token)}`);
   return answer.status === 200;
 }
 
 describe('clients this project did not write accept what mint writes', () => {
   it('Node google-auth-library: auth.fromJSON(token.json) refreshes against the emulator', async () => {
-    const file = await mintTokenFile(emulator, workspace.dir);
+    const file = await mintTokenFile(h.emulator, h.workspace.dir);
     const client = new GoogleAuth().fromJSON(file);
     expect(client).toBeInstanceOf(UserRefreshClient);
     const refresher = client as UserRefreshClient;
-    refresher.endpoints.oauth2TokenUrl = file.token_uri ?? '';
+    Object.assign(refresher.endpoints, { oauth2TokenUrl: file.token_uri });
     const { token } = await refresher.getAccessToken();
     expect(token).toBeTruthy();
     expect(token).not.toBe(file.token);
@@ -48,8 +37,8 @@ describe('clients this project did not write accept what mint writes', () => {
 
   it("Python google-auth (Debian's python3-google-auth): from_authorized_user_file loads and refreshes", async () => {
     expect(existsSync(PYTHON), `${PYTHON} is needed; .ci/run installs python3-google-auth`).toBe(true);
-    const file = await mintTokenFile(emulator, workspace.dir);
-    // Older google-auth ignores token_uri from the file, so the test points the token endpoint at the emulator.
+    const file = await mintTokenFile(h.emulator, h.workspace.dir);
+    // Older google-auth ignores token_uri from the file, so the test points the token endpoint at the h.emulator.
     const script = `
 import json, sys
 from google.oauth2.credentials import Credentials
@@ -59,7 +48,7 @@ creds._token_uri = json.load(open(sys.argv[1]))["token_uri"]
 creds.refresh(Request())
 print(json.dumps({"token": creds.token, "valid": creds.valid, "client_id": creds.client_id}))
 `;
-    const { stdout } = await promisify(execFile)(PYTHON, ['-c', script, join(workspace.dir, 'token.json')]);
+    const { stdout } = await promisify(execFile)(PYTHON, ['-c', script, join(h.workspace.dir, 'token.json')]);
     const result = JSON.parse(stdout) as { token: string; valid: boolean; client_id: string };
     expect(result.valid).toBe(true);
     expect(result.client_id).toBe(file.client_id);
@@ -67,7 +56,7 @@ print(json.dumps({"token": creds.token, "valid": creds.valid, "client_id": creds
   });
 
   it('nodemailer: the env lines of `mint -f env` drive its OAuth2 transport through an SMTP server checking XOAUTH2', async () => {
-    const run = runCli(['mint', '--no-open', '-f', 'env', '-s', 'full'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+    const run = runCli(['mint', '--no-open', '-f', 'env', '-s', 'full'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     await followConsent(await run.consentUrl());
     const minted = await run.exit;
     expect(minted.code).toBe(0);
@@ -110,7 +99,7 @@ print(json.dumps({"token": creds.token, "valid": creds.valid, "client_id": creds
           clientId: env.GMAIL_API_CLIENT_ID,
           clientSecret: env.GMAIL_API_CLIENT_SECRET,
           refreshToken: env.GMAIL_API_REFRESH_TOKEN,
-          accessUrl: `${emulator.origin}/token`,
+          accessUrl: `${h.emulator.origin}/token`,
         },
       });
       await transport.sendMail({ from: 'tester@example.com', to: 'friend@example.org', subject: 'interop', text: 'hello' });

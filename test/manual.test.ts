@@ -1,26 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { redirectUriOf } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
 import { runOnTerminal } from './helpers/pty.js';
 import { isListening, makeWorkspace } from './helpers/workspace.js';
+import { useEmulatorHarness } from './helpers/harness.js';
 
-let emulator: Emulator;
-let workspace: ReturnType<typeof makeWorkspace>;
+const h = useEmulatorHarness();
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.behaviour = { consent: 'approve', account: 'tester@example.com', tokenFault: null };
-  emulator.received.length = 0;
-  workspace = makeWorkspace();
-  workspace.file('credentials.json', JSON.stringify(emulator.credentialsFile()));
-});
-afterEach(() => workspace.cleanup());
 
 /** Consent in "another browser": the emulator redirects to a loopback URL nobody serves. */
 async function redirectedUrl(consentUrl: string): Promise<string> {
@@ -29,11 +17,11 @@ async function redirectedUrl(consentUrl: string): Promise<string> {
 }
 
 function manualMint(args: string[] = []) {
-  return runCli(['mint', '--manual', ...args], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort, BROWSER: 'false' }, keepStdinOpen: true });
+  return runCli(['mint', '--manual', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, BROWSER: 'false' }, keepStdinOpen: true });
 }
 
 function tokenFile() {
-  return JSON.parse(readFileSync(join(workspace.dir, 'token.json'), 'utf8')) as Record<string, string>;
+  return JSON.parse(readFileSync(join(h.workspace.dir, 'token.json'), 'utf8')) as Record<string, string>;
 }
 
 describe('mint --manual from a pipe', () => {
@@ -48,7 +36,7 @@ describe('mint --manual from a pipe', () => {
     const result = await run.exit;
     expect(result.code).toBe(0);
     expect(tokenFile().type).toBe('authorized_user');
-    expect(emulator.received.filter((request) => request.path === '/token').at(-1)?.form.redirect_uri).toBe(redirect.toString());
+    expect(h.emulator.received.filter((request) => request.path === '/token').at(-1)?.form.redirect_uri).toBe(redirect.toString());
   });
 
   it('accepts the bare code', async () => {
@@ -68,7 +56,7 @@ describe('mint --manual from a pipe', () => {
     const result = await run.exit;
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/does not carry this run's state/);
-    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+    expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
   });
 
   it('fails with the reason when stdin ends before anything is pasted', async () => {
@@ -82,10 +70,10 @@ describe('mint --manual from a pipe', () => {
 });
 
 describe('on a terminal', () => {
-  const env = () => ({ GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort, BROWSER: 'false' });
+  const env = () => ({ GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, BROWSER: 'false' });
 
   it('--manual asks with a prompt and lets the person retry after a mistake', async () => {
-    const terminal = runOnTerminal(['mint', '--manual'], { cwd: workspace.dir, env: env() });
+    const terminal = runOnTerminal(['mint', '--manual'], { cwd: h.workspace.dir, env: env() });
     const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
     await terminal.waitFor(/Paste the URL \(or code\)/);
     terminal.type('this is not it\r');
@@ -98,20 +86,20 @@ describe('on a terminal', () => {
   });
 
   it('asks before overwriting an existing output file, and keeps it by default', async () => {
-    workspace.file('token.json', 'precious');
-    const terminal = runOnTerminal(['mint', '--no-open'], { cwd: workspace.dir, env: env() });
+    h.workspace.file('token.json', 'precious');
+    const terminal = runOnTerminal(['mint', '--no-open'], { cwd: h.workspace.dir, env: env() });
     await terminal.waitFor(/token\.json already exists\. Overwrite it\?/);
     terminal.type('\r');
     const result = await terminal.exit;
     expect(result.code).toBe(2);
     expect(result.screen).toMatch(/was kept.*--force/);
-    expect(readFileSync(join(workspace.dir, 'token.json'), 'utf8')).toBe('precious');
-    expect(emulator.received.filter((request) => request.path === '/token')).toEqual([]);
+    expect(readFileSync(join(h.workspace.dir, 'token.json'), 'utf8')).toBe('precious');
+    expect(h.emulator.received.filter((request) => request.path === '/token')).toEqual([]);
   });
 
   it('overwrites when the person answers yes', async () => {
-    workspace.file('token.json', 'old');
-    const terminal = runOnTerminal(['mint', '--manual'], { cwd: workspace.dir, env: env() });
+    h.workspace.file('token.json', 'old');
+    const terminal = runOnTerminal(['mint', '--manual'], { cwd: h.workspace.dir, env: env() });
     await terminal.waitFor(/Overwrite it\?/);
     terminal.type('y\r');
     const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
@@ -122,11 +110,11 @@ describe('on a terminal', () => {
   });
 
   it('explains where credentials.json comes from and asks for its path', async () => {
-    const elsewhere = workspace.file('downloaded-client.json', JSON.stringify(emulator.credentialsFile()));
-    workspace.file('credentials.json', '');
+    const elsewhere = h.workspace.file('downloaded-client.json', JSON.stringify(h.emulator.credentialsFile()));
+    h.workspace.file('credentials.json', '');
     const { rmSync } = await import('node:fs');
-    rmSync(join(workspace.dir, 'credentials.json'));
-    const terminal = runOnTerminal(['mint', '--manual', '-o', '-'], { cwd: workspace.dir, env: env() });
+    rmSync(join(h.workspace.dir, 'credentials.json'));
+    const terminal = runOnTerminal(['mint', '--manual', '-o', '-'], { cwd: h.workspace.dir, env: env() });
     await terminal.waitFor(/No credentials\.json here\..*Desktop app/s);
     await terminal.waitFor(/Path to the downloaded client JSON/);
     terminal.type(`${elsewhere}\r`);
@@ -141,7 +129,7 @@ describe('without a terminal', () => {
   it('a missing credentials.json fails naming --credentials', async () => {
     const empty = makeWorkspace();
     try {
-      const run = runCli(['mint', '--no-open'], { cwd: empty.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+      const run = runCli(['mint', '--no-open'], { cwd: empty.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
       const result = await run.exit;
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/No credentials\.json here.*--credentials/);

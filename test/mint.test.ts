@@ -1,32 +1,20 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { followConsent, redirectUriOf } from './helpers/browser.js';
 import { runCli, runCliToEnd } from './helpers/cli.js';
-import { freePort, isListening, makeWorkspace } from './helpers/workspace.js';
+import { freePort, isListening } from './helpers/workspace.js';
+import { useEmulatorHarness } from './helpers/harness.js';
 
 const SEND = 'https://www.googleapis.com/auth/gmail.send';
 const READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 
-let emulator: Emulator;
-let workspace: ReturnType<typeof makeWorkspace>;
+const h = useEmulatorHarness();
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
 
-beforeEach(() => {
-  emulator.behaviour = { consent: 'approve', account: 'tester@example.com', tokenFault: null };
-  emulator.received.length = 0;
-  workspace = makeWorkspace();
-  workspace.file('credentials.json', JSON.stringify(emulator.credentialsFile()));
-});
-afterEach(() => workspace.cleanup());
 
 function mint(args: string[], env: Record<string, string | undefined> = {}) {
-  return runCli(['mint', '--no-open', ...args], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort, ...env } });
+  return runCli(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, ...env } });
 }
 
 /** Runs mint and approves consent as the person would. */
@@ -37,7 +25,7 @@ async function mintApproved(args: string[] = [], env: Record<string, string | un
 }
 
 function tokenRequests() {
-  return emulator.received.filter((request) => request.path === '/token');
+  return h.emulator.received.filter((request) => request.path === '/token');
 }
 
 function expectNoSecrets(text: string, ...secrets: string[]) {
@@ -51,14 +39,14 @@ describe('mint: token.json', () => {
     expect(result.stdout).toBe('');
     expect(result.page.status).toBe(200);
     expect(result.page.body).toContain('You can close this tab');
-    const path = join(workspace.dir, 'token.json');
+    const path = join(h.workspace.dir, 'token.json');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const file = JSON.parse(readFileSync(path, 'utf8'));
     expect(file).toMatchObject({
       type: 'authorized_user',
-      client_id: emulator.defaultClient.clientId,
-      client_secret: emulator.defaultClient.clientSecret,
-      token_uri: `${emulator.origin}/token`,
+      client_id: h.emulator.defaultClient.clientId,
+      client_secret: h.emulator.defaultClient.clientSecret,
+      token_uri: `${h.emulator.origin}/token`,
       scopes: [SEND],
       universe_domain: 'googleapis.com',
       account: '',
@@ -81,7 +69,7 @@ describe('mint: token.json', () => {
     expect(url.pathname).toBe('/o/oauth2/v2/auth');
     expect(params).toMatchObject({
       response_type: 'code',
-      client_id: emulator.defaultClient.clientId,
+      client_id: h.emulator.defaultClient.clientId,
       access_type: 'offline',
       prompt: 'consent',
       code_challenge_method: 'S256',
@@ -94,7 +82,7 @@ describe('mint: token.json', () => {
     await followConsent(url.toString());
     const result = await run.exit;
     expect(result.code).toBe(0);
-    const file = JSON.parse(readFileSync(join(workspace.dir, 'token.json'), 'utf8'));
+    const file = JSON.parse(readFileSync(join(h.workspace.dir, 'token.json'), 'utf8'));
     expect(file.account).toBe('person@example.com');
     expect(result.stderr).toContain('person@example.com');
   });
@@ -107,16 +95,16 @@ describe('mint: token.json', () => {
     const result = await run.exit;
     expect(result.stdout).not.toContain('/o/oauth2/');
     expect(JSON.parse(result.stdout).type).toBe('authorized_user');
-    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+    expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
   });
 
   it('records refresh_token_expiry and warns when Google limits the refresh token', async () => {
-    emulator.behaviour.refreshTokenExpiresIn = 604_800;
+    h.emulator.behaviour.refreshTokenExpiresIn = 604_800;
     const before = Date.now();
     const result = await mintApproved();
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/warning: .*expires.*Testing.*publish/i);
-    const file = JSON.parse(readFileSync(join(workspace.dir, 'token.json'), 'utf8'));
+    const file = JSON.parse(readFileSync(join(h.workspace.dir, 'token.json'), 'utf8'));
     const expiry = Date.parse(file.refresh_token_expiry);
     expect(expiry - before).toBeGreaterThanOrEqual(604_800_000 - 1000);
     expect(expiry - before).toBeLessThan(604_800_000 + 60_000);
@@ -129,8 +117,8 @@ describe('mint: env and shell', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.map((line) => line.split('=')[0])).toEqual(['GMAIL_API_CLIENT_ID', 'GMAIL_API_CLIENT_SECRET', 'GMAIL_API_REFRESH_TOKEN']);
-    expect(lines[1]).toBe(`GMAIL_API_CLIENT_SECRET=${emulator.defaultClient.clientSecret}`);
-    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+    expect(lines[1]).toBe(`GMAIL_API_CLIENT_SECRET=${h.emulator.defaultClient.clientSecret}`);
+    expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
   });
 
   it('uses --env-prefix and prints export lines for shell', async () => {
@@ -141,7 +129,7 @@ describe('mint: env and shell', () => {
 
   it('updates the three keys of an existing .env in place and keeps every other line', async () => {
     const before = '# app settings\r\nDEBUG=true\r\nGMAIL_API_REFRESH_TOKEN=stale\r\nSECRET_KEY="x y"\r\n';
-    const path = workspace.file('.env', before);
+    const path = h.workspace.file('.env', before);
     const result = await mintApproved(['-f', 'env', '-o', '.env']);
     expect(result.code).toBe(0);
     const after = readFileSync(path, 'utf8');
@@ -157,17 +145,17 @@ describe('mint: env and shell', () => {
 
 describe('mint: existing output', () => {
   it('stops before any network or browser action when the output exists, naming --force', async () => {
-    const path = workspace.file('token.json', 'precious');
-    const result = await runCliToEnd(['mint', '--no-open'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+    const path = h.workspace.file('token.json', 'precious');
+    const result = await runCliToEnd(['mint', '--no-open'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--force');
     expect(result.stderr).not.toContain('/o/oauth2/');
     expect(readFileSync(path, 'utf8')).toBe('precious');
-    expect(emulator.received).toEqual([]);
+    expect(h.emulator.received).toEqual([]);
   });
 
   it('overwrites it with --force, 0600', async () => {
-    const path = workspace.file('token.json', 'old');
+    const path = h.workspace.file('token.json', 'old');
     const result = await mintApproved(['--force']);
     expect(result.code).toBe(0);
     expect(JSON.parse(readFileSync(path, 'utf8')).type).toBe('authorized_user');
@@ -193,22 +181,22 @@ describe('mint: the loopback callback', () => {
   });
 
   it('ends with exit 1 and an error page when consent is declined, writing nothing', async () => {
-    emulator.behaviour.consent = 'deny';
+    h.emulator.behaviour.consent = 'deny';
     const result = await mintApproved();
     expect(result.code).toBe(1);
     expect(result.page.body).toContain('access_denied');
     expect(result.stderr).toMatch(/declined.*access_denied/);
-    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+    expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
     expect(tokenRequests()).toEqual([]);
   });
 
   it('fails naming the scope the person unticked', async () => {
-    emulator.behaviour.grantScopes = (requested) => requested.filter((scope) => scope !== READONLY);
+    h.emulator.behaviour.grantScopes = (requested) => requested.filter((scope) => scope !== READONLY);
     const result = await mintApproved(['-s', 'send,readonly']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(READONLY);
     expect(result.stderr).toMatch(/did not grant/);
-    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+    expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
   });
 
   it('gives up after --timeout with exit 1, the port closed and nothing written', async () => {
@@ -218,7 +206,7 @@ describe('mint: the loopback callback', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/No consent arrived within 1 seconds.*--timeout/);
     expect(await isListening(Number(redirect.port))).toBe(false);
-    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+    expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
   });
 
   it('exits 130 on Ctrl-C with the port closed and nothing written', async () => {
@@ -229,7 +217,7 @@ describe('mint: the loopback callback', () => {
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/Interrupted/);
     expect(await isListening(Number(redirect.port))).toBe(false);
-    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+    expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
   });
 
   it('listens on --port when given', async () => {
@@ -247,17 +235,17 @@ describe('mint: Web clients', () => {
     const port = await freePort();
     const registered = `http://127.0.0.1:${port}/oauth2/callback`;
     const client = { clientId: 'web-client.apps.googleusercontent.com', clientSecret: 'GOCSPX-web', type: 'web' as const, redirectUris: ['https://example.com/cb', registered] };
-    emulator.addClient(client);
-    workspace.file('web.json', JSON.stringify(emulator.credentialsFile(client)));
+    h.emulator.addClient(client);
+    h.workspace.file('web.json', JSON.stringify(h.emulator.credentialsFile(client)));
     const result = await mintApproved(['-c', 'web.json']);
     expect(result.code).toBe(0);
     expect(tokenRequests()[0]?.form.redirect_uri).toBe(registered);
-    expect(JSON.parse(readFileSync(join(workspace.dir, 'token.json'), 'utf8')).client_id).toBe(client.clientId);
+    expect(JSON.parse(readFileSync(join(h.workspace.dir, 'token.json'), 'utf8')).client_id).toBe(client.clientId);
   });
 
   it('without a loopback URI, exits 2 saying what to register', async () => {
-    workspace.file('web.json', JSON.stringify({ web: { client_id: 'w', client_secret: 's', redirect_uris: ['https://example.com/cb'] } }));
-    const result = await runCliToEnd(['mint', '--no-open', '-c', 'web.json'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+    h.workspace.file('web.json', JSON.stringify({ web: { client_id: 'w', client_secret: 's', redirect_uris: ['https://example.com/cb'] } }));
+    const result = await runCliToEnd(['mint', '--no-open', '-c', 'web.json'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/http:\/\/127\.0\.0\.1:8085\/oauth2callback.*Desktop app/);
   });
@@ -275,12 +263,12 @@ describe('mint: inputs are checked first', () => {
     ['output folder missing', ['-o', 'no/such/dir/token.json'], /does not exist/],
   ];
   it.each(cases)('%s: exit 2, one line, nothing sent', async (_name, args, message) => {
-    const result = await runCliToEnd(['mint', '--no-open', ...args], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+    const result = await runCliToEnd(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(emulator.received).toEqual([]);
+    expect(h.emulator.received).toEqual([]);
   });
 
   const badFiles: [string, string, RegExp][] = [
@@ -294,25 +282,25 @@ describe('mint: inputs are checked first', () => {
     ['wrong types', JSON.stringify({ installed: { client_id: ['c'], client_secret: 's' } }), /client_id should be a string/],
   ];
   it.each(badFiles)('a credentials file that is %s: exit 2 with its own message', async (_name, content, message) => {
-    workspace.file('bad.json', content);
-    const result = await runCliToEnd(['mint', '--no-open', '-c', 'bad.json'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+    h.workspace.file('bad.json', content);
+    const result = await runCliToEnd(['mint', '--no-open', '-c', 'bad.json'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(emulator.received).toEqual([]);
+    expect(h.emulator.received).toEqual([]);
   });
 
   it('takes the client from --client-id and --client-secret', async () => {
-    const { clientId, clientSecret } = emulator.defaultClient;
+    const { clientId, clientSecret } = h.emulator.defaultClient;
     const result = await mintApproved(['--client-id', clientId, '--client-secret', clientSecret, '-o', '-']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).client_id).toBe(clientId);
   });
 
   it('takes the credentials file from $GMAIL_TOKEN_CREDENTIALS', async () => {
-    workspace.file('elsewhere.json', JSON.stringify(emulator.credentialsFile()));
-    workspace.file('credentials.json', '{broken');
-    const result = await mintApproved(['-o', '-'], { GMAIL_TOKEN_CREDENTIALS: join(workspace.dir, 'elsewhere.json') });
+    h.workspace.file('elsewhere.json', JSON.stringify(h.emulator.credentialsFile()));
+    h.workspace.file('credentials.json', '{broken');
+    const result = await mintApproved(['-o', '-'], { GMAIL_TOKEN_CREDENTIALS: join(h.workspace.dir, 'elsewhere.json') });
     expect(result.code).toBe(0);
   });
 
@@ -321,7 +309,7 @@ describe('mint: inputs are checked first', () => {
     const blocker = (await import('node:net')).createServer().listen(port, '127.0.0.1');
     await new Promise((resolve) => blocker.once('listening', resolve));
     try {
-      const result = await runCliToEnd(['mint', '--no-open', '--port', String(port)], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+      const result = await runCliToEnd(['mint', '--no-open', '--port', String(port)], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(new RegExp(`Port ${port}.*in use`));
     } finally {

@@ -1,31 +1,23 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runCliToEnd } from './helpers/cli.js';
 import { mintTokenFile } from './helpers/mint.js';
 import { makeWorkspace } from './helpers/workspace.js';
+import { useEmulatorHarness } from './helpers/harness.js';
 
-let emulator: Emulator;
-let workspace: ReturnType<typeof makeWorkspace>;
+const h = useEmulatorHarness();
 let token: Record<string, string>;
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
 beforeEach(async () => {
-  workspace = makeWorkspace();
-  workspace.file('credentials.json', JSON.stringify(emulator.credentialsFile()));
-  token = await mintTokenFile(emulator, workspace.dir);
-  emulator.received.length = 0;
+  token = await mintTokenFile(h.emulator, h.workspace.dir);
+  h.emulator.received.length = 0;
 });
-afterEach(() => workspace.cleanup());
 
 function revoke(args: string[], env: Record<string, string | undefined> = {}) {
-  return runCliToEnd(['revoke', ...args], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort, ...env } });
+  return runCliToEnd(['revoke', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, ...env } });
 }
 
 function revokedTokens(): string[] {
-  return emulator.received.filter((request) => request.path === '/revoke').map((request) => request.query.token ?? request.form.token ?? '');
+  return h.emulator.received.filter((request) => request.path === '/revoke').map((request) => request.query.token ?? request.form.token ?? '');
 }
 
 describe('revoke', () => {
@@ -45,7 +37,7 @@ describe('revoke', () => {
 
   it('ends the grant: the refresh token no longer refreshes', async () => {
     await revoke([]);
-    const response = await fetch(`${emulator.origin}/token`, {
+    const response = await fetch(`${h.emulator.origin}/token`, {
       method: 'POST',
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token.refresh_token ?? '', client_id: token.client_id ?? '', client_secret: token.client_secret ?? '' }),
     });
@@ -54,8 +46,8 @@ describe('revoke', () => {
   });
 
   it('takes --token first, then --token-file, then --env-file, then the environment', async () => {
-    workspace.file('other.json', JSON.stringify({ refresh_token: 'from-file' }));
-    workspace.file('.env', 'GMAIL_API_REFRESH_TOKEN=from-env-file\n');
+    h.workspace.file('other.json', JSON.stringify({ refresh_token: 'from-file' }));
+    h.workspace.file('.env', 'GMAIL_API_REFRESH_TOKEN=from-env-file\n');
     const env = { GMAIL_API_REFRESH_TOKEN: 'from-environment' };
     await revoke(['--token', 'from-flag', '--token-file', 'other.json', '--env-file', '.env'], env);
     await revoke(['--token-file', 'other.json', '--env-file', '.env'], env);
@@ -66,7 +58,7 @@ describe('revoke', () => {
   });
 
   it('revokes an access token when that is all there is', async () => {
-    workspace.file('access.json', JSON.stringify({ token: token.token }));
+    h.workspace.file('access.json', JSON.stringify({ token: token.token }));
     const result = await revoke(['--token-file', 'access.json']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/Revoked the access token/);
@@ -76,7 +68,7 @@ describe('revoke', () => {
   it('exits 2 when there is no token anywhere', async () => {
     const empty = makeWorkspace();
     try {
-      const result = await runCliToEnd(['revoke'], { cwd: empty.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort, GMAIL_API_REFRESH_TOKEN: undefined } });
+      const result = await runCliToEnd(['revoke'], { cwd: empty.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, GMAIL_API_REFRESH_TOKEN: undefined } });
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/No token found.*--token/);
     } finally {
