@@ -297,6 +297,15 @@ describe('mint: inputs are checked first', () => {
     expect(JSON.parse(result.stdout).client_id).toBe(clientId);
   });
 
+  it('takes the client from $GOOGLE_CLIENT_ID and $GOOGLE_CLIENT_SECRET when no file is named', async () => {
+    const { clientId, clientSecret } = h.emulator.defaultClient;
+    h.workspace.file('credentials.json', '{broken');
+    const result = await mintApproved(['-o', '-'], { GOOGLE_CLIENT_ID: clientId, GOOGLE_CLIENT_SECRET: clientSecret });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).client_secret).toBe(clientSecret);
+    expect(result.stderr).not.toContain(clientSecret);
+  });
+
   it('takes the credentials file from $GMAIL_TOKEN_CREDENTIALS', async () => {
     h.workspace.file('elsewhere.json', JSON.stringify(h.emulator.credentialsFile()));
     h.workspace.file('credentials.json', '{broken');
