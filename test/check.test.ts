@@ -65,7 +65,7 @@ describe('check', () => {
     expect(result.stderr).toMatch(/invalid_grant.*revoked.*password.*Testing.*7 days.*100/);
     const json = await cli(['check', '--json']);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, problem: expect.stringMatching(/invalid_grant/) });
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, client_id: null, access_token_expiry: null, problem: expect.stringMatching(/invalid_grant/) });
     for (const secret of secretsOf(token)) expect(result.stderr + json.stdout).not.toContain(secret);
   });
 
@@ -124,6 +124,21 @@ describe('check --send-test', () => {
     expect(body).toContain('✓');
     const human = await cli(['check', '--send-test', 'friend@example.org']);
     expect(human.stderr).toMatch(/test message sent, Gmail id \w+/);
+  });
+
+  it.each([
+    [401, 'Request had invalid authentication credentials.', 'UNAUTHENTICATED', /Gmail refused the access token \(401/],
+    [403, 'Request had insufficient authentication scopes.', 'PERMISSION_DENIED', /may not send mail \(403.*--scope gmail\.send/],
+    [403, 'Gmail API has not been used in project 1 before or it is disabled.', 'PERMISSION_DENIED', /refused to send \(403.*Gmail API is enabled/],
+    [400, 'Invalid To header', 'INVALID_ARGUMENT', /rejected the test message \(400: Invalid To header/],
+  ])('turns Gmail API error %i (%s) into a clear message, exit 1, keeping the report', async (code, message, status, shown) => {
+    await mintTokenFile(h.emulator, h.workspace.dir, ['-s', 'send,email']);
+    h.emulator.behaviour.sendFault = { code, message, status };
+    const result = await cli(['check', '--send-test', 'friend@example.org', '--json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(shown);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ ok: false, can_send: true, account: 'tester@example.com', test_message_id: null, problem: expect.stringMatching(shown) });
   });
 
   it('rejects an address that could inject headers before any request', async () => {

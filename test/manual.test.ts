@@ -125,6 +125,19 @@ describe('on a terminal', () => {
   });
 });
 
+describe('colour', () => {
+  it('is used on a terminal and turned off by NO_COLOR', async () => {
+    const coloured = runOnTerminal(['revoke'], { cwd: h.workspace.dir, env: { GMAIL_API_REFRESH_TOKEN: '' } });
+    await coloured.exit;
+    expect(coloured.raw()).toContain('\u001b[31merror: ');
+    const plain = runOnTerminal(['revoke'], { cwd: h.workspace.dir, env: { GMAIL_API_REFRESH_TOKEN: '', NO_COLOR: '1' } });
+    const result = await plain.exit;
+    expect(result.code).toBe(2);
+    expect(plain.raw()).toMatch(/error: No token found/);
+    expect(plain.raw()).not.toContain('\u001b[');
+  });
+});
+
 describe('without a terminal', () => {
   it('a missing credentials.json fails naming --credentials', async () => {
     const empty = makeWorkspace();

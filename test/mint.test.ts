@@ -60,6 +60,8 @@ describe('mint: token.json', () => {
     expect(exchange?.form.code_verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
     expectNoSecrets(result.stderr, file.refresh_token, file.token, file.client_secret);
     expect(result.stderr).toMatch(/written to token\.json/);
+    expect(result.stderr).toMatch(/scopes: +https:\/\/www\.googleapis\.com\/auth\/gmail\.send/);
+    expect(result.stderr).toMatch(/Next: `gmail-token check --token-file token\.json`/);
   });
 
   it('asks Google for offline access, forced consent, PKCE S256 and a long random state', async () => {
@@ -124,6 +126,7 @@ describe('mint: env and shell', () => {
   it('uses --env-prefix and prints export lines for shell', async () => {
     const result = await mintApproved(['-f', 'shell', '--env-prefix', 'MAIL_']);
     expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/Next: with these variables set, `gmail-token check --env-prefix MAIL_`/);
     expect(result.stdout).toMatch(/^export MAIL_CLIENT_ID='[^']+'\nexport MAIL_CLIENT_SECRET='[^']+'\nexport MAIL_REFRESH_TOKEN='[^']+'\n$/);
   });
 
@@ -139,6 +142,7 @@ describe('mint: env and shell', () => {
     expect(lines[3]).toBe('SECRET_KEY="x y"');
     expect(lines[4]).toMatch(/^GMAIL_API_CLIENT_ID=/);
     expect(lines[5]).toMatch(/^GMAIL_API_CLIENT_SECRET=/);
+    expect(result.stderr).toMatch(/gmail-token check --env-file \.env`/);
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 });
@@ -204,7 +208,17 @@ describe('mint: the loopback callback', () => {
     const redirect = redirectUriOf(await run.consentUrl());
     const result = await run.exit;
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/No consent arrived within 1 seconds.*--timeout/);
+    expect(result.stderr).toMatch(/No consent arrived within 1 second;.*--timeout/);
+    expect(await isListening(Number(redirect.port))).toBe(false);
+    expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
+  });
+
+  it('stops the same way on SIGTERM', async () => {
+    const run = mint([]);
+    const redirect = redirectUriOf(await run.consentUrl());
+    run.child.kill('SIGTERM');
+    const result = await run.exit;
+    expect(result.code).toBe(130);
     expect(await isListening(Number(redirect.port))).toBe(false);
     expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
   });
@@ -241,6 +255,16 @@ describe('mint: Web clients', () => {
     expect(result.code).toBe(0);
     expect(tokenRequests()[0]?.form.redirect_uri).toBe(registered);
     expect(JSON.parse(readFileSync(join(h.workspace.dir, 'token.json'), 'utf8')).client_id).toBe(client.clientId);
+  });
+
+  it('says --port is ignored when the registered URI fixes another port', async () => {
+    const port = await freePort();
+    const client = { clientId: 'web-port.apps.googleusercontent.com', clientSecret: 'GOCSPX-web2', type: 'web' as const, redirectUris: [`http://127.0.0.1:${port}/cb`] };
+    h.emulator.addClient(client);
+    h.workspace.file('web.json', JSON.stringify(h.emulator.credentialsFile(client)));
+    const result = await mintApproved(['-c', 'web.json', '--port', String(port === 65535 ? 1 : port + 1), '-o', '-']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`--port \\d+ is ignored.*fixes port ${port}`));
   });
 
   it('without a loopback URI, exits 2 saying what to register', async () => {

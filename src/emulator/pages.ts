@@ -9,21 +9,40 @@ export function escapeHtml(value: string): string {
 }
 
 const STYLE = `
-body{font-family:system-ui,sans-serif;background:#f1f3f4;margin:0;color:#202124}
-main{max-width:34rem;margin:3rem auto;background:#fff;border:1px solid #dadce0;border-radius:8px;padding:2rem}
-h1{font-size:1.4rem;font-weight:400}.note{font-size:.85rem;color:#5f6368}
-code{word-break:break-all}ul{list-style:none;padding:0}li{margin:.5rem 0}
-.actions{display:flex;gap:1rem;justify-content:flex-end;margin-top:1.5rem}
-button{font:inherit;padding:.5rem 1.5rem;border-radius:4px;border:1px solid #dadce0;background:#fff;cursor:pointer}
-button[value=allow]{background:#1a73e8;color:#fff;border-color:#1a73e8}
-.error{color:#d93025;font-weight:500}`;
+:root{color-scheme:light}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;background:#f0f4f9;margin:0;color:#1f1f1f;padding:2.5rem 1rem}
+main{max-width:36rem;margin:0 auto;background:#fff;border-radius:16px;padding:2rem 2.25rem;box-shadow:0 1px 2px rgb(60 64 67/30%),0 2px 6px 2px rgb(60 64 67/15%)}
+.note{display:flex;gap:.6rem;align-items:baseline;margin:0 0 1.25rem;font-size:.85rem;color:#5f6368}
+.badge{flex:none;font-size:.7rem;font-weight:600;letter-spacing:.05em;text-transform:uppercase;color:#8a4b00;background:#fef3d6;border:1px solid #f5d48a;border-radius:999px;padding:.05rem .55rem}
+h1{font-size:1.5rem;line-height:1.25;font-weight:400;margin:0 0 1rem}
+.account{display:inline-flex;gap:.5rem;align-items:center;margin:0 0 .5rem;padding:.2rem .8rem .2rem .25rem;border:1px solid #dadce0;border-radius:999px;font-size:.9rem}
+.avatar{display:grid;place-items:center;width:1.6rem;height:1.6rem;border-radius:50%;background:#1a73e8;color:#fff;font-weight:600;font-size:.85rem}
+.client{margin:.25rem 0 1.25rem;font-size:.9rem;color:#444746}
+code{font:.85em/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere;color:#5f6368}
+fieldset{border:0;margin:0;padding:0;min-width:0}
+legend{padding:0;margin-bottom:.5rem;font-weight:500}
+ul{list-style:none;padding:0;margin:0;border-top:1px solid #e3e3e3}
+li{border-bottom:1px solid #e3e3e3}
+label{display:flex;gap:.85rem;align-items:flex-start;padding:.75rem .25rem;cursor:pointer}
+input[type=checkbox]{flex:none;width:1.15rem;height:1.15rem;margin:.2rem 0 0;accent-color:#0b57d0}
+.meaning{display:block}
+.hint{font-size:.85rem;color:#5f6368;margin:1rem 0 0}
+.actions{display:flex;gap:.75rem;justify-content:flex-end;margin-top:1.5rem}
+button{font:inherit;font-weight:500;padding:.55rem 1.6rem;border-radius:999px;border:1px solid #747775;background:#fff;color:#0b57d0;cursor:pointer}
+button[value=allow]{background:#0b57d0;color:#fff;border-color:#0b57d0}
+button:focus-visible{outline:3px solid #a8c7fa;outline-offset:2px}
+.error{color:#b3261e;font-weight:500}
+.details{font-size:.9rem}.details li{padding:.4rem 0}
+@media (max-width:30rem){body{padding:1rem .75rem}main{padding:1.5rem 1.25rem}h1{font-size:1.3rem}.actions button{flex:1}}`;
 
 function layout(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><main>
-<p class="note">gmail-token emulator: a local stand-in for Google sign-in. Nothing here reaches Google.</p>
+<p class="note"><span class="badge">Emulator</span><span>gmail-token emulator: a local stand-in for Google sign-in. Nothing here reaches Google.</span></p>
 ${body}
 </main></body></html>
 `;
@@ -46,7 +65,7 @@ export function errorPage(
   const body = `<h1>${escapeHtml(headline)}</h1>
 <p>${escapeHtml(description)}</p>
 <p class="error">Error ${status}: ${escapeHtml(error)}</p>
-${rows ? `<p>Request details:</p><ul>${rows}</ul>` : ''}`;
+${rows ? `<p>Request details:</p><ul class="details">${rows}</ul>` : ''}`;
   return { kind: 'html', status, html: layout(`Error ${status}: ${error}`, body) };
 }
 
@@ -64,19 +83,42 @@ function formActionSource(redirectUri: string): string {
   return url.hostname.startsWith('[') ? 'http:' : url.origin;
 }
 
+/** Google's consent-screen wording for the scopes people ask for most. */
+const SCOPE_MEANINGS: ReadonlyMap<string, string> = new Map([
+  ['https://www.googleapis.com/auth/gmail.send', 'Send email on your behalf'],
+  ['https://www.googleapis.com/auth/gmail.readonly', 'View your email messages and settings'],
+  ['https://www.googleapis.com/auth/gmail.compose', 'Manage drafts and send email'],
+  ['https://www.googleapis.com/auth/gmail.modify', 'Read, compose and send email from your Gmail account'],
+  ['https://www.googleapis.com/auth/gmail.insert', 'Add email to your Gmail mailbox'],
+  ['https://www.googleapis.com/auth/gmail.labels', 'See and edit your email labels'],
+  ['https://www.googleapis.com/auth/gmail.metadata', 'View email metadata such as labels and headers, but not the body'],
+  ['https://www.googleapis.com/auth/gmail.settings.basic', 'See, edit, create or change your email settings and filters'],
+  ['https://www.googleapis.com/auth/gmail.settings.sharing', 'Manage sensitive mail settings, including who can manage your mail'],
+  ['https://mail.google.com/', 'Read, compose, send and permanently delete all your email'],
+  ['https://www.googleapis.com/auth/userinfo.email', 'See your primary Google Account email address'],
+  ['https://www.googleapis.com/auth/userinfo.profile', 'See your personal info, including what you have made public'],
+  ['openid', 'Associate you with your personal info on Google'],
+]);
+
+function scopeBox(scope: string): string {
+  const meaning = SCOPE_MEANINGS.get(scope);
+  const text = `${meaning ? `<span class="meaning">${escapeHtml(meaning)}</span>` : ''}<code>${escapeHtml(scope)}</code>`;
+  return `<li><label><input type="checkbox" name="scope" value="${escapeHtml(scope)}" checked> <span>${text}</span></label></li>`;
+}
+
 export function consentPage(input: ConsentPageInput): Reply {
-  const boxes = input.scopes
-    .map((scope) => `<li><label><input type="checkbox" name="scope" value="${escapeHtml(scope)}" checked> ${escapeHtml(scope)}</label></li>`)
-    .join('\n');
+  const boxes = input.scopes.map(scopeBox).join('\n');
+  const initial = escapeHtml((input.account.trim()[0] ?? '?').toUpperCase());
   const body = `<h1>gmail-token emulator wants to access your Google Account</h1>
-<p>Signed in as <strong>${escapeHtml(input.account)}</strong></p>
-<p>OAuth client: <code>${escapeHtml(input.clientId)}</code></p>
+<p class="account"><span class="avatar" aria-hidden="true">${initial}</span><span>Signed in as <strong>${escapeHtml(input.account)}</strong></span></p>
+<p class="client">OAuth client: <code>${escapeHtml(input.clientId)}</code></p>
 <form method="post" action="${DECISION_PATH}">
 <input type="hidden" name="request" value="${escapeHtml(input.requestId)}">
 <fieldset><legend>Select what the app can access</legend>
 <ul>
 ${boxes}
 </ul></fieldset>
+<p class="hint">Untick a box to grant less, as Google's granular consent allows. Deny sends <code>access_denied</code> back to the app.</p>
 <div class="actions"><button type="submit" name="decision" value="deny">Deny</button>
 <button type="submit" name="decision" value="allow">Allow</button></div>
 </form>`;

@@ -37,6 +37,8 @@ export const sendPost: Handler = (ctx, call) => {
   const access = ctx.store.liveAccess(bearerToken(call.headers));
   if (!access) return unauthenticated();
   if (!canSendMail(access.grant.scopes)) return insufficientScopes();
+  const fault = ctx.behaviour().sendFault;
+  if (fault) return apiError(fault.code, fault.message, fault.status);
   const payload = parsePayload(call.body);
   const { raw, message } = decodeRaw(payload.raw);
   const id = randomBytes(8).toString('hex');

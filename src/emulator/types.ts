@@ -20,6 +20,8 @@ export interface EmulatorBehaviour {
   refreshTokenExpiresIn?: number;
   account: string;
   tokenFault: TokenFault | null;
+  /** Answer the Gmail send endpoint with this Google API error instead of sending. */
+  sendFault?: { code: number; message: string; status: string } | null;
 }
 
 export interface RecordedRequest {

@@ -1,5 +1,6 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { GoogleEndpoints } from '../core/endpoints.js';
+import { FlowError } from '../core/errors.js';
 import { canSend, grantsEmail, parseScopeString } from '../core/scopes.js';
 import type { StoredToken } from '../core/stored-token.js';
 import { sendTestMessage } from './gmail.js';
@@ -10,11 +11,11 @@ import { refreshAccess } from './refresh.js';
 export interface CheckReport {
   ok: boolean;
   source: string;
-  client_id: string;
+  client_id: string | null;
   account: string | null;
   scopes: string[];
   can_send: boolean;
-  access_token_expiry: string;
+  access_token_expiry: string | null;
   refresh_token_expiry: string | null;
   refresh_token_expires_soon: boolean;
   test_message_id: string | null;
@@ -45,6 +46,18 @@ async function userinfoEmail(client: OAuth2Client, userinfoUrl: string): Promise
     return typeof data.email === 'string' ? data.email : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** A failed test send fails the check, but the report keeps all that was learnt before it. */
+async function sendTest(report: CheckReport, client: OAuth2Client, sendUrl: string, request: CheckRequest): Promise<void> {
+  try {
+    const message = { to: request.sendTestTo ?? '', from: report.account ?? undefined, now: request.now() };
+    report.test_message_id = await sendTestMessage(client, sendUrl, message);
+  } catch (error) {
+    if (!(error instanceof FlowError)) throw error;
+    report.ok = false;
+    report.problem = error.message;
   }
 }
 
@@ -79,10 +92,7 @@ export async function checkToken(request: CheckRequest): Promise<CheckReport> {
     test_message_id: null,
     problem: sending ? null : 'The token works but cannot send mail: mint again with --scope gmail.send.',
   };
-  if (sending && request.sendTestTo) {
-    const to = request.sendTestTo;
-    report.test_message_id = await sendTestMessage(fresh.client, endpoints.send, { to, from: report.account ?? undefined, now: request.now() });
-  }
+  if (sending && request.sendTestTo) await sendTest(report, fresh.client, endpoints.send, request);
   return report;
 }
 

@@ -29,6 +29,12 @@ function asNumber(value: unknown): number | undefined {
 }
 
 function checkedGrant(data: unknown, now: Date): CodeGrant {
+  if (typeof data === 'string') {
+    // The library hands back a body it could not parse as text: a proxy's or captive portal's page.
+    throw new FlowError(
+      'Exchanging the code failed: the answer was a web page, not Google\'s JSON, so a proxy or captive portal is in the way. Check your network or proxy settings and try again.',
+    );
+  }
   const body = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
   if (typeof body.access_token !== 'string' || body.access_token === '') {
     throw new FlowError('Exchanging the code failed: Google sent an answer without an access token. Try again.');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
+import { access, lstat, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FlowError, UsageError } from '../core/errors.js';
 
@@ -10,16 +10,44 @@ function code(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
+/** What a failed write means, in words, after the code people can search for. */
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'over the disk quota',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOENT: 'the folder is gone',
+};
+
+function why(error: unknown): string {
+  const found = code(error) ?? 'error';
+  return WRITE_FAILURES[found] ? `${found}: ${WRITE_FAILURES[found]}` : found;
+}
+
+function temporaryFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
 async function checkFolder(path: string): Promise<void> {
   const folder = dirname(path);
   try {
-    if (!(await lstat(folder)).isDirectory()) throw new UsageError(`Cannot write ${path}: ${folder} is not a folder.`);
+    // stat, not lstat: a folder reached through a symlink (/tmp on macOS, say) is a folder.
+    if (!(await stat(folder)).isDirectory()) throw new UsageError(`Cannot write ${path}: ${folder} is not a folder.`);
     await access(folder, constants.W_OK);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     if (code(error) === 'ENOENT') throw new UsageError(`Cannot write ${path}: the folder ${folder} does not exist. Create it first.`);
-    throw new UsageError(`Cannot write ${path}: the folder ${folder} is not writable.`);
+    throw new UsageError(`Cannot write ${path}: the folder ${folder} is not writable (${why(error)}). Choose another --out.`);
   }
+  // access() says yes to root almost everywhere (/proc, say); creating a file is the sure test.
+  const probe = temporaryFor(path);
+  try {
+    await (await open(probe, 'wx', 0o600)).close();
+  } catch (error) {
+    throw new UsageError(`Cannot write ${path}: the folder ${folder} is not writable (${why(error)}). Choose another --out.`);
+  }
+  await unlink(probe).catch(() => undefined);
 }
 
 /**
@@ -52,7 +80,7 @@ export async function planOutput(
  * or the new one, never a part; the file is created 0600 because it holds secrets.
  */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = temporaryFor(path);
   let handle;
   try {
     handle = await open(temporary, 'wx', 0o600);
@@ -64,7 +92,8 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await unlink(temporary).catch(() => undefined);
-    throw new FlowError(`Could not write ${path} (${code(error) ?? 'error'}); nothing was changed.`);
+    const full = code(error) === 'ENOSPC' || code(error) === 'EDQUOT';
+    throw new FlowError(`Could not write ${path} (${why(error)}); nothing was changed. ${full ? 'Free some space or choose' : 'Choose'} another --out, then run again.`);
   }
 }
 

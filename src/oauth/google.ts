@@ -24,7 +24,19 @@ export interface HttpPolicy {
   timeoutMs: number;
 }
 
-export const DEFAULT_HTTP_POLICY: HttpPolicy = { timeoutMs: 30_000 };
+/**
+ * `GMAIL_TOKEN_HTTP_TIMEOUT=<seconds>` changes how long every request to Google may take (default
+ * 30), for slow links or for tests of a Google that never answers. Read here and nowhere else;
+ * a value that is not a positive number is ignored.
+ */
+export const HTTP_TIMEOUT_VARIABLE = 'GMAIL_TOKEN_HTTP_TIMEOUT';
+
+export function httpPolicyFrom(env: NodeJS.ProcessEnv): HttpPolicy {
+  const seconds = Number(env[HTTP_TIMEOUT_VARIABLE]);
+  return { timeoutMs: Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds * 1000) : 30_000 };
+}
+
+export const DEFAULT_HTTP_POLICY: HttpPolicy = httpPolicyFrom(process.env);
 
 /**
  * One retry after a 5xx or a dropped connection, then a clear error: the library's default
@@ -86,12 +98,15 @@ export function describeFailure(failure: GoogleFailure, what: string): FlowError
         : `${what} failed: could not reach Google (${failure.network}). Check your network or proxy and try again.`,
     );
   }
+  // A 5xx is Google's trouble whatever its body says (Google sends internal_failure,
+  // temporarily_unavailable, …): say so, and that trying again later is the fix.
+  if (failure.status && failure.status >= 500) {
+    const said = failure.error ? `, ${failure.error}` : '';
+    return new FlowError(`${what} failed: Google had a server error (HTTP ${failure.status}${said}). Try again in a minute.`);
+  }
   if (failure.error) {
     const said = failure.description ? ` (${failure.description})` : '';
     return new FlowError(`${what} failed: Google answered ${failure.error}${said}.`);
-  }
-  if (failure.status && failure.status >= 500) {
-    return new FlowError(`${what} failed: Google had a server error (HTTP ${failure.status}). Try again in a minute.`);
   }
   return new FlowError(`${what} failed: Google sent an unexpected answer (HTTP ${failure.status ?? '?'}). Try again.`);
 }

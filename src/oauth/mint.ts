@@ -46,8 +46,14 @@ interface ConsentCode {
   redirectUri: string;
 }
 
-function redirectFor(request: MintRequest): LoopbackRedirect {
-  if (request.client.type === 'web') return webLoopbackRedirect(request.client, request.clientSource);
+function redirectFor(request: MintRequest, effects: MintEffects): LoopbackRedirect {
+  if (request.client.type === 'web') {
+    const registered = webLoopbackRedirect(request.client, request.clientSource);
+    if (request.port !== 0 && request.port !== registered.port) {
+      effects.tell(`--port ${request.port} is ignored: the Web client's registered redirect URI fixes port ${registered.port}.`);
+    }
+    return registered;
+  }
   return { hostname: '127.0.0.1', port: request.port, path: '/oauth2callback' };
 }
 
@@ -62,7 +68,7 @@ function consentError(consent: Extract<Consent, { kind: 'error' }>): FlowError {
 function timedOut(reason: unknown, seconds: number): unknown {
   if (reason instanceof GmailTokenError) return reason;
   return new FlowError(
-    `No consent arrived within ${seconds} seconds; nothing was written. Run again (--timeout to wait longer), or use --manual when the browser cannot reach this machine.`,
+    `No consent arrived within ${seconds} second${seconds === 1 ? '' : 's'}; nothing was written. Run again (--timeout to wait longer), or use --manual when the browser cannot reach this machine.`,
   );
 }
 
@@ -98,7 +104,7 @@ function urlFor(request: MintRequest, redirectUri: string, state: string, challe
 async function consentViaLoopback(request: MintRequest, effects: MintEffects): Promise<ConsentCode> {
   const pkce = createPkce();
   const state = createState();
-  const server = await startLoopbackServer({ ...redirectFor(request), state });
+  const server = await startLoopbackServer({ ...redirectFor(request, effects), state });
   try {
     await showConsentUrl(request, effects, urlFor(request, server.redirectUri, state, pkce.challenge));
     const code = await awaitConsent(request, effects, (signal) => server.waitForCallback(signal));
@@ -112,7 +118,7 @@ async function consentViaLoopback(request: MintRequest, effects: MintEffects): P
 async function consentViaPaste(request: MintRequest, effects: MintEffects): Promise<ConsentCode> {
   const pkce = createPkce();
   const state = createState();
-  const redirect = redirectFor(request);
+  const redirect = redirectFor(request, effects);
   const port = request.client.type === 'web' ? redirect.port : await freeLoopbackPort(redirect.port);
   const redirectUri = `http://${redirect.hostname}:${port}${redirect.path}`;
   await showConsentUrl(request, effects, urlFor(request, redirectUri, state, pkce.challenge));

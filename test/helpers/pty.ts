@@ -10,14 +10,19 @@ const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Za-z0-9]|\r/g;
  */
 export function runOnTerminal(args: string[], options: { cwd: string; env?: Record<string, string> }) {
   const command = [process.execPath, BIN, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm' };
+  delete env.NO_COLOR;
+  delete env.FORCE_COLOR;
   const child = spawn('script', ['-q', '-e', '-f', '-c', command, '/dev/null'], {
     cwd: options.cwd,
-    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', ...options.env },
+    env: { ...env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let screen = '';
+  let raw = '';
   const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    raw += chunk;
     screen += chunk.replace(ANSI, '');
     for (const waiter of [...waiters]) {
       const match = screen.match(waiter.pattern);
@@ -42,6 +47,8 @@ export function runOnTerminal(args: string[], options: { cwd: string; env?: Reco
     },
     type: (keys: string) => child.stdin.write(keys),
     screen: () => screen,
+    /** Everything the terminal received, escape sequences included. */
+    raw: () => raw,
     exit,
   };
 }

@@ -1,8 +1,7 @@
-import chalk from 'chalk';
 import { FlowError } from '../../core/errors.js';
 import { parseAddress } from '../../core/message.js';
 import { checkToken, type CheckReport } from '../../oauth/check.js';
-import { emit, say, success, warn } from '../render.js';
+import { emit, paint, say, success, warn } from '../render.js';
 import { storedClient, type StoredClientCliOptions } from './stored.js';
 
 export interface CheckCliOptions extends StoredClientCliOptions {
@@ -17,11 +16,12 @@ function minutesUntil(iso: string): string {
 
 function describe(report: CheckReport): void {
   if (report.ok) success(`The token from ${report.source} works and can send mail.`);
+  else if (report.can_send) say(`The token from ${report.source} refreshes, but sending the test message failed:`);
   say(`  client:   ${report.client_id}`);
   say(`  account:  ${report.account ?? 'unknown (mint with the email scope to learn it)'}`);
   say(`  scopes:   ${report.scopes.join(' ')}`);
-  say(`  sending:  ${report.can_send ? chalk.green('granted') : chalk.red('not granted')}`);
-  say(`  access token expires ${report.access_token_expiry} (${minutesUntil(report.access_token_expiry)})`);
+  say(`  sending:  ${report.can_send ? paint.green('granted') : paint.red('not granted')}`);
+  if (report.access_token_expiry) say(`  access token expires ${report.access_token_expiry} (${minutesUntil(report.access_token_expiry)})`);
   if (report.refresh_token_expiry) say(`  refresh token expires ${report.refresh_token_expiry}`);
   if (report.test_message_id) say(`  test message sent, Gmail id ${report.test_message_id}`);
 }
@@ -30,11 +30,11 @@ function failedReport(source: string, problem: string): CheckReport {
   return {
     ok: false,
     source,
-    client_id: '',
+    client_id: null,
     account: null,
     scopes: [],
     can_send: false,
-    access_token_expiry: '',
+    access_token_expiry: null,
     refresh_token_expiry: null,
     refresh_token_expires_soon: false,
     test_message_id: null,

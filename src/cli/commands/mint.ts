@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import chalk from 'chalk';
 import { parseLoginHint, parsePort, parseTimeout } from '../../core/args.js';
 import { EMULATOR_HOST_VARIABLE, resolveEndpoints } from '../../core/endpoints.js';
 import { InterruptedError } from '../../core/errors.js';
@@ -10,7 +9,7 @@ import { planOutput, readTextFile, writeFileAtomic, type OutputPlan } from '../.
 import { mintToken, type MintRequest } from '../../oauth/mint.js';
 import { openInBrowser } from '../browser.js';
 import { askForCredentials, confirmOverwrite, interactive, readPasted } from '../prompts.js';
-import { emit, say, success, warn } from '../render.js';
+import { emit, paint, say, success, warn } from '../render.js';
 
 export interface MintCliOptions {
   credentials?: string;
@@ -75,17 +74,30 @@ function summarise(destination: Destination, token: MintedToken, out: string): v
       `Google says this refresh token expires at ${token.refreshTokenExpiry.toISOString()}. Apps in "Testing" publishing status get 7-day tokens: publish the app on the OAuth consent screen to get lasting ones.`,
     );
   }
-  const next = destination.format === 'json' ? `gmail-token check --token-file ${out}` : 'gmail-token check --env-file .env';
-  say(chalk.dim(`Next: ${next} confirms it works; keep the file out of version control.`));
+  say(paint.dim(`Next: ${nextStep(destination, out)}`));
 }
 
-/** Ctrl-C aborts the flow (server closed, nothing written); a second one leaves at once. */
-function interruptOnSigint(): AbortSignal {
+/** What confirms the token works, for where it actually went. */
+function nextStep({ format, prefix, path }: Destination, out: string): string {
+  const prefixFlag = prefix === 'GMAIL_API_' ? '' : ` --env-prefix ${prefix}`;
+  if (format === 'json') {
+    return path === undefined
+      ? 'save it as token.json, then `gmail-token check` confirms it works.'
+      : `\`gmail-token check --token-file ${out}\` confirms it works; keep the file out of version control.`;
+  }
+  if (format === 'env' && path !== undefined) return `\`gmail-token check --env-file ${out}${prefixFlag}\` confirms it works; keep the file out of version control.`;
+  return `with these variables set, \`gmail-token check${prefixFlag}\` confirms the token works.`;
+}
+
+/** Ctrl-C (or SIGTERM) aborts the flow: server closed, nothing written; a second one leaves at once. */
+function interruptOnSignals(): AbortSignal {
   const controller = new AbortController();
-  process.once('SIGINT', () => {
+  const interrupt = () => {
     controller.abort(new InterruptedError());
     process.once('SIGINT', () => process.exit(130));
-  });
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   return controller.signal;
 }
 
@@ -95,7 +107,7 @@ export async function runMint(options: MintCliOptions): Promise<void> {
     openUrl: (url) => openInBrowser(url),
     readPasted,
     tell: say,
-    signal: interruptOnSigint(),
+    signal: interruptOnSignals(),
     now: () => new Date(),
   });
   await deliver(destination, token);
