@@ -1,6 +1,5 @@
 import { CommanderError } from 'commander';
 import { ExitCode, GmailTokenError } from '../core/errors.js';
-import { fail } from './render.js';
 
 /** A command that ends on purpose with a code other than 0 (the emulator stopped by Ctrl-C). */
 export class ExitRequest extends Error {
@@ -16,12 +15,14 @@ const debug = (): boolean => (process.env.DEBUG ?? '').split(',').some((name) =>
  * message written for people; anything else is a bug, shown without its message (which could
  * quote a request) unless DEBUG=gmail-token asks for the stack.
  */
-export function exitCodeFor(error: unknown): ExitCode {
+export async function exitCodeFor(error: unknown): Promise<ExitCode> {
   if (error instanceof CommanderError) {
     // commander has printed its own message; help and version are successes.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   if (error instanceof ExitRequest) return error.exitCode;
+  // chalk loads only when there is something to show: --help and --version end here too.
+  const { fail } = await import('./render.js');
   if (error instanceof GmailTokenError) {
     fail(error.message);
     return error.exitCode;

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { ExitRequest, exitCodeFor } from './errors.js';
 
 /**
- * Only commander and chalk load at start; each command imports its own code when it runs, so
- * --help, --version and usage errors stay as fast as bare node (issue: performance).
+ * Only commander loads at start (chalk too when there is an error to show); each command imports
+ * its own code when it runs, so --help, --version and usage errors stay close to bare node.
  */
 function version(): string {
   const file = new URL('../../package.json', import.meta.url);
@@ -68,7 +67,9 @@ function emulatorCommand(): Command {
     .option('--write-credentials <file>', "write a credentials.json for the emulator's Desktop client")
     .option('--force', 'overwrite the --write-credentials file', false)
     .action(async (options) => {
-      throw new ExitRequest(await (await import('./commands/emulator.js')).runEmulator(options));
+      const { runEmulator } = await import('./commands/emulator.js');
+      const { ExitRequest } = await import('./errors.js');
+      throw new ExitRequest(await runEmulator(options));
     });
 }
 
@@ -98,6 +99,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (error) {
+    const { exitCodeFor } = await import('./errors.js');
     return exitCodeFor(error);
   }
 }

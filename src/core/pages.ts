@@ -1,3 +1,5 @@
+import { scopeMeaning } from './scopes.js';
+
 /**
  * The two pages the loopback server shows in the person's browser. Self-contained (no external
  * assets), so they render offline and under the strict Content-Security-Policy in PAGE_HEADERS.
@@ -15,27 +17,6 @@ export const PAGE_HEADERS = {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
-
-const GMAIL = 'https://www.googleapis.com/auth/gmail.';
-
-/** What each scope lets the app do, in the words Google's consent screen uses. */
-const SCOPE_MEANINGS: ReadonlyMap<string, string> = new Map([
-  [`${GMAIL}send`, 'Send email on your behalf'],
-  [`${GMAIL}readonly`, 'View your email messages and settings'],
-  [`${GMAIL}compose`, 'Manage drafts and send email'],
-  [`${GMAIL}modify`, 'Read, compose and send email from your Gmail account'],
-  [`${GMAIL}insert`, 'Add email to your Gmail mailbox'],
-  [`${GMAIL}labels`, 'See and edit your email labels'],
-  [`${GMAIL}metadata`, 'View email metadata such as labels and headers, but not the body'],
-  [`${GMAIL}settings.basic`, 'See, edit, create or change your email settings and filters'],
-  [`${GMAIL}settings.sharing`, 'Manage sensitive mail settings, including who can manage your mail'],
-  ['https://mail.google.com/', 'Read, compose, send and permanently delete all your email'],
-  ['https://www.googleapis.com/auth/userinfo.email', 'See your primary Google Account email address'],
-  ['email', 'See your primary Google Account email address'],
-  ['https://www.googleapis.com/auth/userinfo.profile', 'See your personal info, including what you have made public'],
-  ['profile', 'See your personal info, including what you have made public'],
-  ['openid', 'Associate you with your personal info on Google'],
-]);
 
 const STYLE = `
   :root { color-scheme: light dark;
@@ -94,7 +75,7 @@ ${body}
 }
 
 function scopeItem(scope: string): string {
-  const meaning = SCOPE_MEANINGS.get(scope);
+  const meaning = scopeMeaning(scope);
   return `<li>${meaning ? `<span class="meaning">${escapeHtml(meaning)}</span>` : ''}<code>${escapeHtml(scope)}</code></li>`;
 }
 

@@ -74,3 +74,26 @@ export function canSend(scopes: readonly string[]): boolean {
 export function grantsEmail(scopes: readonly string[]): boolean {
   return scopes.some((scope) => canonical(scope) === 'email');
 }
+
+/** What each scope lets the app do, in the words Google's consent screen uses. */
+const SCOPE_MEANINGS: ReadonlyMap<string, string> = new Map([
+  [`${GMAIL}send`, 'Send email on your behalf'],
+  [`${GMAIL}readonly`, 'View your email messages and settings'],
+  [`${GMAIL}compose`, 'Manage drafts and send email'],
+  [`${GMAIL}modify`, 'Read, compose and send email from your Gmail account'],
+  [`${GMAIL}insert`, 'Add email to your Gmail mailbox'],
+  [`${GMAIL}labels`, 'See and edit your email labels'],
+  [`${GMAIL}metadata`, 'View email metadata such as labels and headers, but not the body'],
+  [`${GMAIL}settings.basic`, 'See, edit, create or change your email settings and filters'],
+  [`${GMAIL}settings.sharing`, 'Manage sensitive mail settings, including who can manage your mail'],
+  ['https://mail.google.com/', 'Read, compose, send and permanently delete all your email'],
+  ['https://www.googleapis.com/auth/userinfo.email', 'See your primary Google Account email address'],
+  ['email', 'See your primary Google Account email address'],
+  ['https://www.googleapis.com/auth/userinfo.profile', 'See your personal info, including what you have made public'],
+  ['profile', 'See your personal info, including what you have made public'],
+  ['openid', 'Associate you with your personal info on Google'],
+]);
+
+export function scopeMeaning(scope: string): string | undefined {
+  return SCOPE_MEANINGS.get(scope);
+}

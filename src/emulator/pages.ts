@@ -1,4 +1,5 @@
 import type { Reply } from './http.js';
+import { scopeMeaning } from '../core/scopes.js';
 
 export const DECISION_PATH = '/o/oauth2/v2/auth/decision';
 
@@ -83,25 +84,8 @@ function formActionSource(redirectUri: string): string {
   return url.hostname.startsWith('[') ? 'http:' : url.origin;
 }
 
-/** Google's consent-screen wording for the scopes people ask for most. */
-const SCOPE_MEANINGS: ReadonlyMap<string, string> = new Map([
-  ['https://www.googleapis.com/auth/gmail.send', 'Send email on your behalf'],
-  ['https://www.googleapis.com/auth/gmail.readonly', 'View your email messages and settings'],
-  ['https://www.googleapis.com/auth/gmail.compose', 'Manage drafts and send email'],
-  ['https://www.googleapis.com/auth/gmail.modify', 'Read, compose and send email from your Gmail account'],
-  ['https://www.googleapis.com/auth/gmail.insert', 'Add email to your Gmail mailbox'],
-  ['https://www.googleapis.com/auth/gmail.labels', 'See and edit your email labels'],
-  ['https://www.googleapis.com/auth/gmail.metadata', 'View email metadata such as labels and headers, but not the body'],
-  ['https://www.googleapis.com/auth/gmail.settings.basic', 'See, edit, create or change your email settings and filters'],
-  ['https://www.googleapis.com/auth/gmail.settings.sharing', 'Manage sensitive mail settings, including who can manage your mail'],
-  ['https://mail.google.com/', 'Read, compose, send and permanently delete all your email'],
-  ['https://www.googleapis.com/auth/userinfo.email', 'See your primary Google Account email address'],
-  ['https://www.googleapis.com/auth/userinfo.profile', 'See your personal info, including what you have made public'],
-  ['openid', 'Associate you with your personal info on Google'],
-]);
-
 function scopeBox(scope: string): string {
-  const meaning = SCOPE_MEANINGS.get(scope);
+  const meaning = scopeMeaning(scope);
   const text = `${meaning ? `<span class="meaning">${escapeHtml(meaning)}</span>` : ''}<code>${escapeHtml(scope)}</code>`;
   return `<li><label><input type="checkbox" name="scope" value="${escapeHtml(scope)}" checked> <span>${text}</span></label></li>`;
 }

@@ -53,7 +53,8 @@ export async function oauthClient(
     clientSecret: secrets.clientSecret,
     redirectUri: options.redirectUri,
     endpoints: { oauth2TokenUrl: endpoints.token, oauth2RevokeUrl: endpoints.revoke, tokenInfoUrl: endpoints.tokeninfo, oauth2AuthBaseUrl: endpoints.consent },
-    transporterOptions: { timeout: (options.http ?? DEFAULT_HTTP_POLICY).timeoutMs },
+    // Node's own fetch: without it gaxios loads node-fetch and its polyfills on every request.
+    transporterOptions: { timeout: (options.http ?? DEFAULT_HTTP_POLICY).timeoutMs, fetchImplementation: fetch },
   });
   client.transporter.interceptors.request.add({
     resolved: async (config) => ({

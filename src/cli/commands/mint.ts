@@ -6,7 +6,7 @@ import { defaultOut, parseEnvPrefix, parseFormat, renderOutput, type Format, typ
 import { expandScopes } from '../../core/scopes.js';
 import { loadClient } from '../../oauth/client-source.js';
 import { planOutput, readTextFile, writeFileAtomic, type OutputPlan } from '../../oauth/files.js';
-import { mintToken, type MintRequest } from '../../oauth/mint.js';
+import type { MintRequest } from '../../oauth/mint.js';
 import { openInBrowser } from '../browser.js';
 import { askForCredentials, confirmOverwrite, interactive, readPasted } from '../prompts.js';
 import { emit, paint, say, success, warn } from '../render.js';
@@ -103,6 +103,8 @@ function interruptOnSignals(): AbortSignal {
 
 export async function runMint(options: MintCliOptions): Promise<void> {
   const { request, destination } = await prepare(options);
+  // The flow's modules load only once every input is known to be good.
+  const { mintToken } = await import('../../oauth/mint.js');
   const token = await mintToken(request, {
     openUrl: (url) => openInBrowser(url),
     readPasted,

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+/**
+ * Which packages does a gmail-token command load? Runs the built CLI under a preload
+ * (lib/module-log.mjs) that logs every ES module resolved and every CommonJS file loaded, and
+ * reduces that to package names, plus the project's own dist/ files.
+ *
+ *   node bench/loaded-modules.js                 the standard checks (issue 5, item 1)
+ *   node bench/loaded-modules.js -- --help       any gmail-token arguments
+ *
+ * For `mint`, it starts the emulator, plays the browser, and splits what was loaded before the
+ * consent URL was printed from what was loaded after.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BIN, ROOT, SCOPE, childEnv, playBrowser, timedRun } from './lib/common.js';
+
+const HOOK = fileURLToPath(new URL('./lib/module-log.mjs', import.meta.url));
+
+/** What may load for --help, --version and argument errors (issue 5, item 1). */
+export const ALLOWED_AT_START = ['chalk', 'commander'];
+/** What must not load before `mint` has printed its consent URL. */
+export const NOT_BEFORE_URL = ['google-auth-library', 'gaxios', 'gcp-metadata', '@inquirer/confirm', '@inquirer/input', '@inquirer/core', 'open'];
+
+/** `…/node_modules/@scope/name/x.js` → `@scope/name`; a project file → `gmail-token:dist/…`. */
+function ownerOf(path) {
+  const parts = path.split(sep);
+  const at = parts.lastIndexOf('node_modules');
+  if (at >= 0) {
+    const first = parts[at + 1] ?? '';
+    return first.startsWith('@') ? `${first}/${parts[at + 2]}` : first;
+  }
+  const inProject = relative(ROOT, path);
+  if (!inProject.startsWith('..')) return `gmail-token:${inProject.split(sep).join('/')}`;
+  return path;
+}
+
+function parseLog(text) {
+  const before = { packages: new Set(), files: new Set() };
+  const all = { packages: new Set(), files: new Set() };
+  let marked = false;
+  for (const line of text.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space < 0) continue;
+    const kind = line.slice(0, space);
+    const value = line.slice(space + 1);
+    if (kind === 'mark') {
+      marked = true;
+      continue;
+    }
+    let path;
+    if (kind === 'esm' && value.startsWith('file:')) path = fileURLToPath(value);
+    else if (kind === 'cjs' || kind === 'cjs-at-exit') path = value;
+    if (!path || path === HOOK || path.startsWith(join(ROOT, 'bench') + sep)) continue;
+    const owner = ownerOf(path);
+    const bucket = owner.startsWith('gmail-token:') ? 'files' : 'packages';
+    all[bucket].add(owner);
+    if (!marked && kind !== 'cjs-at-exit') before[bucket].add(owner);
+  }
+  const sorted = (set) => [...set].sort();
+  return {
+    packages: sorted(all.packages),
+    files: sorted(all.files),
+    marked,
+    beforeUrl: marked ? { packages: sorted(before.packages), files: sorted(before.files) } : undefined,
+  };
+}
+
+/**
+ * Runs `gmail-token ...args` with the module log; returns the packages and project files it loaded.
+ * `emulator` (from dist/emulator) is needed for `mint`: the browser is played against it.
+ */
+export async function loadedModules(args, { emulator, cwd } = {}) {
+  const work = mkdtempSync(join(tmpdir(), 'gmail-token-bench-modules-'));
+  const log = join(work, 'modules.log');
+  writeFileSync(log, '');
+  try {
+    const env = childEnv({ BENCH_MODULE_LOG: log, ...(emulator ? { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } : {}) });
+    const run = await timedRun(process.execPath, ['--import', pathToFileURL(HOOK).href, BIN, ...args], {
+      env,
+      cwd: cwd ?? work,
+      onConsentUrl: emulator ? playBrowser : undefined,
+    });
+    return { code: run.code, ...parseLog(readFileSync(log, 'utf8')) };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The checks of issue 5, item 1, as rows: [label, loaded packages, ok, note]. */
+export async function standardChecks({ emulator, credentialsPath }) {
+  const rows = [];
+  const startOnly = async (label, args) => {
+    const result = await loadedModules(args);
+    const extra = result.packages.filter((name) => !ALLOWED_AT_START.includes(name));
+    const emulatorCode = result.files.filter((file) => file.startsWith('gmail-token:dist/emulator/'));
+    const ok = extra.length === 0 && emulatorCode.length === 0;
+    const note = ok ? '' : `unexpected: ${[...extra, ...emulatorCode].join(', ')}`;
+    rows.push({ label, packages: result.packages, ok, note, code: result.code, files: result.files });
+  };
+  await startOnly('--help', ['--help']);
+  await startOnly('--version', ['--version']);
+  await startOnly('usage error: mint --format xml', ['mint', '--format', 'xml']);
+  await startOnly('usage error: mint --port abc', ['mint', '--port', 'abc']);
+  await startOnly('usage error: mint -s nosuchscope', ['mint', '-s', 'nosuchscope']);
+  await startOnly('usage error: unknown command', ['nosuchcommand']);
+
+  const mint = await loadedModules(['mint', '--no-open', '-o', '-', '-c', credentialsPath, '-s', SCOPE], { emulator });
+  const early = mint.beforeUrl?.packages ?? [];
+  const tooEarly = early.filter((name) => NOT_BEFORE_URL.includes(name));
+  const emulatorCode = mint.files.filter((file) => file.startsWith('gmail-token:dist/emulator/'));
+  const mintOk = mint.code === 0 && mint.marked && tooEarly.length === 0 && emulatorCode.length === 0;
+  rows.push({
+    label: 'mint, before the consent URL',
+    packages: early,
+    ok: mintOk,
+    note: !mint.marked ? 'consent URL never printed' : mint.code !== 0 ? `mint exited ${mint.code}` : tooEarly.length ? `loaded too early: ${tooEarly.join(', ')}` : emulatorCode.length ? `emulator code loaded: ${emulatorCode.join(', ')}` : '',
+    code: mint.code,
+    files: mint.beforeUrl?.files ?? [],
+  });
+  rows.push({ label: 'mint, whole run', packages: mint.packages, ok: undefined, note: '', code: mint.code, files: mint.files });
+  return rows;
+}
+
+async function cli(argv) {
+  const dashes = argv.indexOf('--');
+  const args = dashes >= 0 ? argv.slice(dashes + 1) : [];
+  const { startEmulator } = await import(pathToFileURL(join(ROOT, 'dist', 'emulator', 'index.js')).href);
+  const emulator = await startEmulator({ behaviour: { consent: 'approve' } });
+  const work = mkdtempSync(join(tmpdir(), 'gmail-token-bench-creds-'));
+  const credentialsPath = join(work, 'credentials.json');
+  writeFileSync(credentialsPath, JSON.stringify(emulator.credentialsFile()));
+  try {
+    if (args.length > 0) {
+      const result = await loadedModules(args, { emulator: args[0] === 'mint' ? emulator : undefined, cwd: work });
+      console.log(`gmail-token ${args.join(' ')} (exit ${result.code})`);
+      console.log(`  packages: ${result.packages.join(', ') || '(none)'}`);
+      if (result.beforeUrl) console.log(`  before the consent URL: ${result.beforeUrl.packages.join(', ') || '(none)'}`);
+      console.log(`  project files: ${result.files.map((file) => file.replace('gmail-token:', '')).join(', ')}`);
+      return;
+    }
+    for (const row of await standardChecks({ emulator, credentialsPath })) {
+      const mark = row.ok === undefined ? ' ' : row.ok ? '✓' : '✗';
+      console.log(`${mark} ${row.label} (exit ${row.code}): ${row.packages.join(', ') || '(no packages)'}${row.note ? ` — ${row.note}` : ''}`);
+      console.log(`    project files: ${row.files.map((file) => file.replace('gmail-token:', '')).join(', ')}`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    await emulator.close();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await cli(process.argv.slice(2));
+}
