@@ -4,7 +4,7 @@
  * page, the loopback server's success page and its error page, at a laptop size and a phone
  * width, in light and dark colour schemes. For looking at the pages by eye; no assertions.
  *
- *   npm run build && node scripts/screenshots.mjs [folder]
+ *   npm run build && node test/tools/screenshots.mjs [folder]
  *
  * Needs Debian's chromium at /usr/bin/chromium (or CHROMIUM=/path); never downloads a browser.
  * Runs the built CLI (bin/gmail-token.js) against the built emulator (dist/), so it shows exactly
@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'gmail-token.js');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
