@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { CommanderError } from './commander.js';
 import { ExitCode, GmailTokenError } from '../core/errors.js';
 
 /** A command that ends on purpose with a code other than 0 (the emulator stopped by Ctrl-C). */

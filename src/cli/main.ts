@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, Option } from './commander.js';
 
 /**
  * Only commander loads at start (chalk too when there is an error to show); each command imports

@@ -55,7 +55,7 @@ function single(params: URLSearchParams, name: string): string | undefined {
  */
 export function parseCallback(target: string, expected: { path: string; state: string }): Callback {
   // The raw request target, not a WHATWG URL: that parser strips tabs and newlines, resolves dot
-  // segments and reads `/\\host/cb` as host + path, so targets that are not our path would match.
+  // segments and reads `/\host/cb` as host + path, so targets that are not our path would match.
   const query = target.indexOf('?');
   const path = query === -1 ? target : target.slice(0, query);
   if (path !== expected.path) return { kind: 'not-found' };

@@ -30,7 +30,7 @@ function asNumber(value: unknown): number | undefined {
 
 function checkedGrant(data: unknown, now: Date): CodeGrant {
   if (typeof data === 'string') {
-    // The library hands back a body it could not parse as text: a proxy's or captive portal's page.
+    // A body the library could not parse as JSON comes back as a string: a proxy's or captive portal's page.
     throw new FlowError(
       'Exchanging the code failed: the answer was a web page, not Google\'s JSON, so a proxy or captive portal is in the way. Check your network or proxy settings and try again.',
     );

@@ -17,7 +17,6 @@ const WRITE_FAILURES: Record<string, string> = {
   EROFS: 'the file system is read-only',
   EACCES: 'permission denied',
   EPERM: 'permission denied',
-  ENOENT: 'the folder is gone',
 };
 
 function why(error: unknown): string {
@@ -92,8 +91,10 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await unlink(temporary).catch(() => undefined);
+    // The folder was checked before the flow, so ENOENT now means it went away meanwhile.
+    const reason = code(error) === 'ENOENT' ? 'ENOENT: the folder is gone' : why(error);
     const full = code(error) === 'ENOSPC' || code(error) === 'EDQUOT';
-    throw new FlowError(`Could not write ${path} (${why(error)}); nothing was changed. ${full ? 'Free some space or choose' : 'Choose'} another --out, then run again.`);
+    throw new FlowError(`Could not write ${path} (${reason}); nothing was changed. ${full ? 'Free some space or choose' : 'Choose'} another --out, then run again.`);
   }
 }
 

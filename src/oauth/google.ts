@@ -53,8 +53,9 @@ export async function oauthClient(
     clientSecret: secrets.clientSecret,
     redirectUri: options.redirectUri,
     endpoints: { oauth2TokenUrl: endpoints.token, oauth2RevokeUrl: endpoints.revoke, tokenInfoUrl: endpoints.tokeninfo, oauth2AuthBaseUrl: endpoints.consent },
-    // Node's own fetch: without it gaxios loads node-fetch and its polyfills on every request.
-    transporterOptions: { timeout: (options.http ?? DEFAULT_HTTP_POLICY).timeoutMs, fetchImplementation: fetch },
+    // gaxios's default node-fetch, not Node's own fetch: on Node 20 loading undici and tearing
+    // it down at exit costs a whole mint about 100 ms more (bench/).
+    transporterOptions: { timeout: (options.http ?? DEFAULT_HTTP_POLICY).timeoutMs },
   });
   client.transporter.interceptors.request.add({
     resolved: async (config) => ({
@@ -85,8 +86,23 @@ export function googleFailure(error: unknown): GoogleFailure {
     status: failure.response?.status,
     error: text(nested ? nested.status : body.error),
     description: text(nested ? nested.message : body.error_description),
-    network: failure.response ? undefined : text(failure.code ?? failure.cause?.code ?? failure.cause?.name) ?? 'no response',
+    network: failure.response ? undefined : text(networkCode(error)) ?? 'no response',
   };
+}
+
+/**
+ * The system's code for a request that got no answer. Node's fetch nests it
+ * (GaxiosError → TypeError "fetch failed" → Error ECONNRESET), so follow the causes a few steps.
+ */
+function networkCode(error: unknown): unknown {
+  let names: unknown;
+  let current = error as { code?: unknown; name?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (typeof current.code === 'string' && current.code) return current.code;
+    if (names === undefined && typeof current.name === 'string' && /timeout|abort/i.test(current.name)) names = current.name;
+    current = current.cause as typeof current;
+  }
+  return names ?? (error as { cause?: { name?: unknown } } | undefined)?.cause?.name;
 }
 
 /** A one-line reason for failures that have no more specific explanation. */
