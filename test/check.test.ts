@@ -77,6 +77,14 @@ describe('check', () => {
     expect(result.stderr).toMatch(/invalid_client.*client secret is wrong or the OAuth client was deleted/);
   });
 
+  it('says a proxy is in the way when the refresh answer is a web page', async () => {
+    await mintTokenFile(h.emulator, h.workspace.dir);
+    h.emulator.behaviour.tokenFault = { kind: 'non-json' };
+    const result = await cli(['check']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Refreshing the token failed: the answer was a web page.*proxy/);
+  });
+
   it('fails a token that cannot send and names the scope to mint', async () => {
     await mintTokenFile(h.emulator, h.workspace.dir, ['-s', 'readonly']);
     const result = await cli(['check']);

@@ -170,6 +170,20 @@ describe('a symlink at the output path is never followed', () => {
     expect(leftovers(workspace.dir)).toEqual([]);
   });
 
+  it('a .env swapped for a link while consent is pending is not read through: exit 1, the link target stays out of it', async () => {
+    const secret = workspace.file('private.txt', 'PRIVATE_KEY=do-not-copy\n');
+    const envPath = workspace.file('.env', 'A=1\n');
+    const result = await mintThrough(['-f', 'env', '-o', '.env'], () => {
+      rmSync(envPath);
+      symlinkSync(secret, envPath);
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Could not read .*\.env to update it \(ELOOP: it is now a symbolic link\)/);
+    expect(readFileSync(secret, 'utf8')).toBe('PRIVATE_KEY=do-not-copy\n');
+    expect(readlinkSync(envPath)).toBe(secret);
+    expect(leftovers(workspace.dir)).toEqual([]);
+  });
+
   it('a folder reached through a symlink is a folder (like /tmp on macOS): the token is written in it', async () => {
     const real = join(workspace.dir, 'real');
     mkdirSync(real);

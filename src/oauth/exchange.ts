@@ -1,7 +1,7 @@
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError } from '../core/errors.js';
 import { parseScopeString } from '../core/scopes.js';
-import { describeFailure, googleFailure, oauthClient, type ClientSecrets, type HttpPolicy } from './google.js';
+import { describeFailure, googleFailure, notJson, oauthClient, type ClientSecrets, type HttpPolicy } from './google.js';
 
 /** What the token endpoint gave for the code, checked for shape. */
 export interface CodeGrant {
@@ -31,9 +31,7 @@ function asNumber(value: unknown): number | undefined {
 function checkedGrant(data: unknown, now: Date): CodeGrant {
   if (typeof data === 'string') {
     // A body the library could not parse as JSON comes back as a string: a proxy's or captive portal's page.
-    throw new FlowError(
-      'Exchanging the code failed: the answer was a web page, not Google\'s JSON, so a proxy or captive portal is in the way. Check your network or proxy settings and try again.',
-    );
+    throw notJson('Exchanging the code');
   }
   const body = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
   if (typeof body.access_token !== 'string' || body.access_token === '') {

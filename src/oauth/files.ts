@@ -17,6 +17,7 @@ const WRITE_FAILURES: Record<string, string> = {
   EROFS: 'the file system is read-only',
   EACCES: 'permission denied',
   EPERM: 'permission denied',
+  ELOOP: 'it is now a symbolic link',
 };
 
 function why(error: unknown): string {
@@ -95,6 +96,22 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
     const reason = code(error) === 'ENOENT' ? 'ENOENT: the folder is gone' : why(error);
     const full = code(error) === 'ENOSPC' || code(error) === 'EDQUOT';
     throw new FlowError(`Could not write ${path} (${reason}); nothing was changed. ${full ? 'Free some space or choose' : 'Choose'} another --out, then run again.`);
+  }
+}
+
+/**
+ * The .env being updated, read without following a symbolic link: one planted at that path
+ * after the checks must not pull another file's contents into ours.
+ */
+export async function readFileToUpdate(path: string): Promise<string> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    return await handle.readFile('utf8');
+  } catch (error) {
+    throw new FlowError(`Could not read ${path} to update it (${why(error)}); nothing was changed.`);
+  } finally {
+    await handle?.close();
   }
 }
 

@@ -105,6 +105,13 @@ function networkCode(error: unknown): unknown {
   return names ?? (error as { cause?: { name?: unknown } } | undefined)?.cause?.name;
 }
 
+/** Google answers JSON; a page in its place means something between us and Google answered. */
+export function notJson(what: string): FlowError {
+  return new FlowError(
+    `${what} failed: the answer was a web page, not Google's JSON, so a proxy or captive portal is in the way. Check your network or proxy settings and try again.`,
+  );
+}
+
 /** A one-line reason for failures that have no more specific explanation. */
 export function describeFailure(failure: GoogleFailure, what: string): FlowError {
   if (failure.network) {

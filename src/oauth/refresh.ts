@@ -2,7 +2,7 @@ import type { OAuth2Client } from 'google-auth-library';
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError, UsageError } from '../core/errors.js';
 import type { StoredToken } from '../core/stored-token.js';
-import { describeFailure, googleFailure, oauthClient, type ClientSecrets, type HttpPolicy } from './google.js';
+import { describeFailure, googleFailure, notJson, oauthClient, type ClientSecrets, type HttpPolicy } from './google.js';
 
 export const INVALID_GRANT_CAUSES =
   'The usual causes: it was revoked; the account password changed; the app is in "Testing" publishing status, whose refresh tokens expire after 7 days; it was unused for 6 months; or the client has over 100 refresh tokens for this account, so the oldest stopped. Mint a new one with `gmail-token mint`.';
@@ -35,6 +35,8 @@ export async function refreshAccess(stored: StoredToken, secrets: ClientSecrets,
     return { client, accessToken: credentials.access_token, expiresAt: new Date(credentials.expiry_date ?? Date.now() + 3599_000) };
   } catch (error) {
     if (error instanceof FlowError) throw error;
+    // The library throws a TypeError of its own when the body it got is not a JSON object.
+    if (error instanceof TypeError) throw notJson('Refreshing the token');
     throw refreshFailure(error, stored.source);
   }
 }

@@ -5,7 +5,7 @@ import { InterruptedError } from '../../core/errors.js';
 import { defaultOut, parseEnvPrefix, parseFormat, renderOutput, type Format, type MintedToken } from '../../core/output.js';
 import { expandScopes } from '../../core/scopes.js';
 import { loadClient } from '../../oauth/client-source.js';
-import { planOutput, readTextFile, writeFileAtomic, type OutputPlan } from '../../oauth/files.js';
+import { planOutput, readFileToUpdate, writeFileAtomic, type OutputPlan } from '../../oauth/files.js';
 import type { MintRequest } from '../../oauth/mint.js';
 import { openInBrowser } from '../browser.js';
 import { askForCredentials, confirmOverwrite, interactive, readPasted } from '../prompts.js';
@@ -60,7 +60,7 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
 async function deliver(destination: Destination, token: MintedToken): Promise<void> {
   const { format, prefix, path, plan } = destination;
   if (path === undefined) return emit(renderOutput(format, token, prefix));
-  const existing = plan === 'update' ? await readTextFile(path, 'The env file') : undefined;
+  const existing = plan === 'update' ? await readFileToUpdate(path) : undefined;
   await writeFileAtomic(path, renderOutput(format, token, prefix, existing));
 }
 
