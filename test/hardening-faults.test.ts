@@ -1,29 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator, type TokenFault } from '../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import type { TokenFault } from '../src/emulator/index.js';
 import { httpPolicyFrom } from '../src/oauth/google.js';
 import { followConsent } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
-import { makeWorkspace } from './helpers/workspace.js';
+import { useEmulatorHarness } from './helpers/harness.js';
 
-/** Faults from Google's token endpoint, played by the emulator, seen through the real CLI. */
+/** Faults from Google's token endpoint, played by the h.emulator, seen through the real CLI. */
 
-let emulator: Emulator;
-let workspace: ReturnType<typeof makeWorkspace>;
+const h = useEmulatorHarness();
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
 
-beforeEach(() => {
-  emulator.behaviour = { consent: 'approve', account: 'tester@example.com', tokenFault: null };
-  emulator.received.length = 0;
-  workspace = makeWorkspace();
-  workspace.file('credentials.json', JSON.stringify(emulator.credentialsFile()));
-});
-afterEach(() => workspace.cleanup());
 
 /** GMAIL_TOKEN_HTTP_TIMEOUT (seconds) shortens the wait for a Google that never answers. */
 const HTTP_TIMEOUT_SECONDS = 1;
@@ -37,19 +25,19 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 async function mintAgainstFault(fault: TokenFault | null, args: string[] = []) {
-  emulator.behaviour.tokenFault = fault;
+  h.emulator.behaviour.tokenFault = fault;
   const run = runCli(['mint', '--no-open', ...args], {
-    cwd: workspace.dir,
-    env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort, GMAIL_TOKEN_HTTP_TIMEOUT: String(HTTP_TIMEOUT_SECONDS) },
+    cwd: h.workspace.dir,
+    env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, GMAIL_TOKEN_HTTP_TIMEOUT: String(HTTP_TIMEOUT_SECONDS) },
   });
   const page = await followConsent(await run.consentUrl());
   const result = await within(run.exit, 10_000, 'the CLI exiting');
-  return { ...result, page, tokenRequests: emulator.received.filter((request) => request.path === '/token').length };
+  return { ...result, page, tokenRequests: h.emulator.received.filter((request) => request.path === '/token').length };
 }
 
 /** What a person sees in the folder: no token.json and no leftover temporary file. */
 function folder(): string[] {
-  return readdirSync(workspace.dir).sort();
+  return readdirSync(h.workspace.dir).sort();
 }
 
 const cases: [string, TokenFault, RegExp][] = [
@@ -75,7 +63,7 @@ describe('faults at the token endpoint', () => {
     expect(errorLines).toHaveLength(1);
     expect(errorLines[0]).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(result.stderr).not.toContain(emulator.defaultClient.clientSecret);
+    expect(result.stderr).not.toContain(h.emulator.defaultClient.clientSecret);
     expect(result.tokenRequests).toBeGreaterThanOrEqual(1);
     expect(result.tokenRequests).toBeLessThanOrEqual(2);
     expect(folder()).toEqual(['credentials.json']);
@@ -85,20 +73,20 @@ describe('faults at the token endpoint', () => {
     const result = await mintAgainstFault({ kind: 'status', status: 503, times: 1 });
     expect(result.code).toBe(0);
     expect(result.tokenRequests).toBe(2);
-    expect(JSON.parse(readFileSync(join(workspace.dir, 'token.json'), 'utf8')).refresh_token).toMatch(/\S/);
+    expect(JSON.parse(readFileSync(join(h.workspace.dir, 'token.json'), 'utf8')).refresh_token).toMatch(/\S/);
     expect(folder()).toEqual(['credentials.json', 'token.json']);
   });
 
   it('a fault leaves an existing output as it was (json with --force, and a .env update)', async () => {
-    workspace.file('token.json', 'precious token.json\n');
+    h.workspace.file('token.json', 'precious token.json\n');
     const env = '# mine\r\nGMAIL_API_REFRESH_TOKEN=old\r\nOTHER=1';
-    workspace.file('.env', env);
+    h.workspace.file('.env', env);
     const json = await mintAgainstFault({ kind: 'status', status: 500 }, ['--force']);
     expect(json.code).toBe(1);
     const update = await mintAgainstFault({ kind: 'reset' }, ['-f', 'env', '-o', '.env']);
     expect(update.code).toBe(1);
-    expect(readFileSync(join(workspace.dir, 'token.json'), 'utf8')).toBe('precious token.json\n');
-    expect(readFileSync(join(workspace.dir, '.env'), 'utf8')).toBe(env);
+    expect(readFileSync(join(h.workspace.dir, 'token.json'), 'utf8')).toBe('precious token.json\n');
+    expect(readFileSync(join(h.workspace.dir, '.env'), 'utf8')).toBe(env);
     expect(folder()).toEqual(['.env', 'credentials.json', 'token.json']);
   });
 

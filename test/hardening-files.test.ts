@@ -2,11 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../src/emulator/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { followConsent } from './helpers/browser.js';
 import { runCli, runCliToEnd } from './helpers/cli.js';
-import { makeWorkspace } from './helpers/workspace.js';
+import { useEmulatorHarness } from './helpers/harness.js';
 
 /**
  * File-system faults at the output path. Tests run as root here, so permission bits stop nothing:
@@ -32,23 +31,11 @@ const NO_MOUNT = 'skipped: needs mount(8) with CAP_SYS_ADMIN (root in a privileg
 /** The test's name, saying why when it is skipped. */
 const mounting = (name: string): string => (CAN_MOUNT ? name : `${name} (${NO_MOUNT})`);
 
-let emulator: Emulator;
-let workspace: ReturnType<typeof makeWorkspace>;
+const h = useEmulatorHarness();
 const mounts: string[] = [];
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.behaviour = { consent: 'approve', account: 'tester@example.com', tokenFault: null };
-  emulator.received.length = 0;
-  workspace = makeWorkspace();
-  workspace.file('credentials.json', JSON.stringify(emulator.credentialsFile()));
-});
 afterEach(() => {
   while (mounts.length > 0) execFileSync('umount', [mounts.pop() as string], { stdio: 'ignore' });
-  workspace.cleanup();
 });
 
 function mountTmpfs(dir: string, size: string): void {
@@ -78,7 +65,7 @@ function fill(dir: string): void {
 }
 
 function env() {
-  return { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort };
+  return { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort };
 }
 
 /** No `.<name>.<random>.tmp` left behind, and nothing else new. */
@@ -89,18 +76,18 @@ function leftovers(dir: string): string[] {
 /** A usage error: exit 2 before any network or browser action, one line, no stack. */
 async function expectRefusedBeforeTheFlow(args: string[], message: RegExp) {
   // --timeout bounds the run should the check wrongly let the flow start.
-  const result = await runCliToEnd(['mint', '--no-open', '--timeout', '3', ...args], { cwd: workspace.dir, env: env() });
+  const result = await runCliToEnd(['mint', '--no-open', '--timeout', '3', ...args], { cwd: h.workspace.dir, env: env() });
   expect(result.code).toBe(2);
   expect(result.stderr).toMatch(message);
   expect(result.stderr.trim().split('\n')).toHaveLength(1);
   expect(result.stderr).not.toContain('/o/oauth2/');
-  expect(emulator.received).toEqual([]);
+  expect(h.emulator.received).toEqual([]);
   return result;
 }
 
 /** Runs mint through consent; the file system can be changed between planning and writing. */
 async function mintThrough(args: string[], duringConsent: () => void = () => undefined) {
-  const run = runCli(['mint', '--no-open', ...args], { cwd: workspace.dir, env: env() });
+  const run = runCli(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: env() });
   const url = await run.consentUrl();
   duringConsent();
   await followConsent(url);
@@ -114,7 +101,7 @@ describe('output the tool cannot write: refused before the flow (exit 2, Google 
 
   it('a file used as a folder', async () => {
     await expectRefusedBeforeTheFlow(['-o', 'credentials.json/token.json'], /credentials\.json is not a folder/);
-    expect(JSON.parse(readFileSync(join(workspace.dir, 'credentials.json'), 'utf8'))).toHaveProperty('installed');
+    expect(JSON.parse(readFileSync(join(h.workspace.dir, 'credentials.json'), 'utf8'))).toHaveProperty('installed');
   });
 
   it.skipIf(process.platform !== 'linux')('a folder under /proc (root may "access" it, but nothing can be created there; Linux only)', async () => {
@@ -123,7 +110,7 @@ describe('output the tool cannot write: refused before the flow (exit 2, Google 
   });
 
   it.skipIf(!CAN_MOUNT)(mounting('a read-only folder (read-only bind mount)'), async () => {
-    const out = join(workspace.dir, 'out');
+    const out = join(h.workspace.dir, 'out');
     mkdirSync(out);
     makeReadOnly(out);
     await expectRefusedBeforeTheFlow(['-o', 'out/token.json'], /the folder .*out is not writable \(EROFS: the file system is read-only\)\. Choose another --out/);
@@ -131,7 +118,7 @@ describe('output the tool cannot write: refused before the flow (exit 2, Google 
   });
 
   it('an output path that is a folder, or a device', async () => {
-    mkdirSync(join(workspace.dir, 'token.json'));
+    mkdirSync(join(h.workspace.dir, 'token.json'));
     await expectRefusedBeforeTheFlow([], /token\.json is a folder\. Give a file name with --out/);
     if (existsSync('/dev/full')) await expectRefusedBeforeTheFlow(['-o', '/dev/full', '--force'], /\/dev\/full is not a regular file/);
     await expectRefusedBeforeTheFlow(['-f', 'env', '-o', '/dev/null'], /\/dev\/null is not a regular file/);
@@ -144,35 +131,35 @@ describe('a symlink at the output path is never followed', () => {
     ['an env update', ['-f', 'env', '-o', 'token.json']],
   ] as const) {
     it(`${name}: refused before the flow, link and target untouched`, async () => {
-      const victim = workspace.file('victim.txt', 'do not touch\n');
-      symlinkSync(victim, join(workspace.dir, 'token.json'));
+      const victim = h.workspace.file('victim.txt', 'do not touch\n');
+      symlinkSync(victim, join(h.workspace.dir, 'token.json'));
       await expectRefusedBeforeTheFlow([...args], /token\.json is a symbolic link; gmail-token does not write through links/);
       expect(readFileSync(victim, 'utf8')).toBe('do not touch\n');
-      expect(readlinkSync(join(workspace.dir, 'token.json'))).toBe(victim);
+      expect(readlinkSync(join(h.workspace.dir, 'token.json'))).toBe(victim);
     });
   }
 
   it('a dangling link is refused too (nothing is created at its target)', async () => {
-    const target = join(workspace.dir, 'created-through-link.json');
-    symlinkSync(target, join(workspace.dir, 'token.json'));
+    const target = join(h.workspace.dir, 'created-through-link.json');
+    symlinkSync(target, join(h.workspace.dir, 'token.json'));
     await expectRefusedBeforeTheFlow([], /symbolic link/);
     expect(existsSync(target)).toBe(false);
   });
 
   it('a link planted while consent is pending is replaced, not followed: its target stays intact', async () => {
-    const victim = workspace.file('victim.txt', 'do not touch\n');
-    const result = await mintThrough([], () => symlinkSync(victim, join(workspace.dir, 'token.json')));
+    const victim = h.workspace.file('victim.txt', 'do not touch\n');
+    const result = await mintThrough([], () => symlinkSync(victim, join(h.workspace.dir, 'token.json')));
     expect(result.code).toBe(0);
     expect(readFileSync(victim, 'utf8')).toBe('do not touch\n');
-    const written = lstatSync(join(workspace.dir, 'token.json'));
+    const written = lstatSync(join(h.workspace.dir, 'token.json'));
     expect(written.isFile()).toBe(true);
     expect(written.mode & 0o777).toBe(0o600);
-    expect(leftovers(workspace.dir)).toEqual([]);
+    expect(leftovers(h.workspace.dir)).toEqual([]);
   });
 
   it('a .env swapped for a link while consent is pending is not read through: exit 1, the link target stays out of it', async () => {
-    const secret = workspace.file('private.txt', 'PRIVATE_KEY=do-not-copy\n');
-    const envPath = workspace.file('.env', 'A=1\n');
+    const secret = h.workspace.file('private.txt', 'PRIVATE_KEY=do-not-copy\n');
+    const envPath = h.workspace.file('.env', 'A=1\n');
     const result = await mintThrough(['-f', 'env', '-o', '.env'], () => {
       rmSync(envPath);
       symlinkSync(secret, envPath);
@@ -181,13 +168,13 @@ describe('a symlink at the output path is never followed', () => {
     expect(result.stderr).toMatch(/Could not read .*\.env to update it \(ELOOP: it is now a symbolic link\)/);
     expect(readFileSync(secret, 'utf8')).toBe('PRIVATE_KEY=do-not-copy\n');
     expect(readlinkSync(envPath)).toBe(secret);
-    expect(leftovers(workspace.dir)).toEqual([]);
+    expect(leftovers(h.workspace.dir)).toEqual([]);
   });
 
   it('a folder reached through a symlink is a folder (like /tmp on macOS): the token is written in it', async () => {
-    const real = join(workspace.dir, 'real');
+    const real = join(h.workspace.dir, 'real');
     mkdirSync(real);
-    symlinkSync(real, join(workspace.dir, 'linked'));
+    symlinkSync(real, join(h.workspace.dir, 'linked'));
     const result = await mintThrough(['-o', 'linked/token.json']);
     expect(result.code).toBe(0);
     expect(JSON.parse(readFileSync(join(real, 'token.json'), 'utf8')).type).toBe('authorized_user');
@@ -197,7 +184,7 @@ describe('a symlink at the output path is never followed', () => {
 
 describe('failures while writing, after consent (exit 1, the previous file intact, no partial file)', () => {
   it.skipIf(!CAN_MOUNT)(mounting('a disk that fills up (16 KB tmpfs)'), async () => {
-    const disk = join(workspace.dir, 'disk');
+    const disk = join(h.workspace.dir, 'disk');
     mountTmpfs(disk, '16k');
     writeFileSync(join(disk, 'token.json'), 'previous token.json\n');
     const dotenv = '# kept\nGMAIL_API_REFRESH_TOKEN=previous\n';
@@ -219,7 +206,7 @@ describe('failures while writing, after consent (exit 1, the previous file intac
   });
 
   it.skipIf(!CAN_MOUNT)(mounting('a folder that turns read-only while consent is pending'), async () => {
-    const out = join(workspace.dir, 'out');
+    const out = join(h.workspace.dir, 'out');
     mkdirSync(out);
     writeFileSync(join(out, 'token.json'), 'previous token.json\n');
     const result = await mintThrough(['--force', '-o', 'out/token.json'], () => makeReadOnly(out));
@@ -230,12 +217,12 @@ describe('failures while writing, after consent (exit 1, the previous file intac
   });
 
   it('a folder removed while consent is pending', async () => {
-    const out = join(workspace.dir, 'out');
+    const out = join(h.workspace.dir, 'out');
     mkdirSync(out);
     const result = await mintThrough(['-o', 'out/token.json'], () => rmSync(out, { recursive: true }));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Could not write .*out\/token\.json \(ENOENT: the folder is gone\); nothing was changed/);
     expect(existsSync(out)).toBe(false);
-    expect(leftovers(workspace.dir)).toEqual([]);
+    expect(leftovers(h.workspace.dir)).toEqual([]);
   });
 });

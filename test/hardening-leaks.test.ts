@@ -8,6 +8,7 @@ import { startEmulator, type Emulator, type EmulatorClient, type TokenFault } fr
 import { followConsent, redirectUriOf } from './helpers/browser.js';
 import { runCli, type CliOptions } from './helpers/cli.js';
 import { makeWorkspace } from './helpers/workspace.js';
+import { pool } from './helpers/pool.js';
 
 /**
  * SPEC "Conventions": no client secret, refresh token or access token on stderr, in an error
@@ -138,21 +139,6 @@ async function run(label: string, args: string[], options: { browse?: boolean; s
   if (page !== undefined) note(`${label}: page`, page);
   if (!options.stdoutIsOutput) note(`${label}: stdout`, result.stdout);
   return { ...result, page };
-}
-
-/** Runs `work` over `items` with at most `width` in flight. */
-async function pool<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index] as T);
-      }
-    }),
-  );
-  return results;
 }
 
 function note(where: string, text: string): void {

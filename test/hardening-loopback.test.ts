@@ -7,6 +7,7 @@ import { startLoopbackServer, type Consent, type LoopbackServer } from '../src/o
 import { followConsent, redirectUriOf } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
 import { isListening, makeWorkspace } from './helpers/workspace.js';
+import { pool } from './helpers/pool.js';
 
 const PATH = '/oauth2callback';
 const STATE = 'Hx3v0cY2bqkQ9mJt1dW8rZ4nP6sLaE5fGuI7oKyTzVw'; // 43 base64url characters, like createState()
@@ -45,21 +46,6 @@ function exchange(port: number, bytes: Buffer | string, options: { end?: boolean
       if (options.end ?? true) socket.end();
     });
   });
-}
-
-/** Runs `work` over `items` with at most `width` in flight. */
-async function pool<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index] as T);
-      }
-    }),
-  );
-  return results;
 }
 
 async function startServer(): Promise<{ loopback: LoopbackServer; port: number; host: string; consents: Consent[]; waiting: Promise<Consent> }> {
