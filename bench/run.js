@@ -28,6 +28,9 @@ const count = (name, fallback) => {
 };
 const RUNS = count('BENCH_RUNS', 15);
 const MINT_RUNS = count('BENCH_MINT_RUNS', 15);
+/** How long the played person reads the consent screen before Allow, in the after-Allow rows. */
+const READING_MS = count('BENCH_READING_MS', 1500);
+const AFTER_ALLOW_RUNS = count('BENCH_AFTER_ALLOW_RUNS', 5);
 const WARMUP = Number.isInteger(Number(process.env.BENCH_WARMUP)) && process.env.BENCH_WARMUP !== '' && process.env.BENCH_WARMUP !== undefined ? Number(process.env.BENCH_WARMUP) : 3;
 const MEMORY_RUNS = count('BENCH_MEMORY_RUNS', 3);
 const TARGETS = { startup: 1.3, consentUrl: 1.5, mint: 1.0, footprint: 1.0 };
@@ -243,7 +246,41 @@ async function mintFlow(emulator, credentialsPath, bareNode) {
     row(`vs ${peer.name}`, ms(oursMs), `${peer.short}: ${ms(theirs)}`, ratio, `< ${TARGETS.mint.toFixed(2)}× (faster)`, below(ratio, TARGETS.mint));
   }
   if (targets.length < 3) row('(a peer was skipped; see the messages above the table)', '', '', '', '', false);
+  await afterAllow(targets, emulator);
   return targets;
+}
+
+/**
+ * What a person waits for: the time from clicking Allow to the command's exit, when they spend
+ * READING_MS on the consent screen first (the scripted browser above clicks at once, which puts
+ * every library load on the critical path).
+ */
+async function afterAllowOnce(target) {
+  let allowedAt = 0;
+  const startedAt = performance.now();
+  const run = await timedRun(target.command, target.args, {
+    env: target.env,
+    onConsentUrl: async (url) => {
+      await new Promise((resolve) => setTimeout(resolve, READING_MS));
+      allowedAt = performance.now();
+      await playBrowser(url);
+    },
+  });
+  if (run.code !== 0 || !hasRefreshToken(run.stdout)) throw new Error(`${target.name} exited ${run.code ?? run.signal} without a token`);
+  return { afterAllowMs: startedAt + run.wallMs - allowedAt };
+}
+
+async function afterAllow(targets, emulator) {
+  progress(`after Allow: ${AFTER_ALLOW_RUNS} runs each, the person reading for ${READING_MS} ms`);
+  const { samples, errors } = await interleaved(targets, AFTER_ALLOW_RUNS, afterAllowOnce, () => emulator.revokeAll());
+  const stat = (name) => median((samples.get(name) ?? []).map((run) => run.afterAllowMs));
+  const [ours, ...peers] = targets;
+  section(`From Allow to exit, after ${READING_MS} ms on the consent screen (median of ${AFTER_ALLOW_RUNS})`);
+  if (errors.has(ours.name)) return failed('gmail-token after Allow', errors.get(ours.name));
+  for (const peer of peers) {
+    if (errors.has(peer.name)) continue;
+    row(`vs ${peer.name}`, ms(stat(ours.name)), `${peer.short}: ${ms(stat(peer.name))}`, stat(ours.name) / stat(peer.name), 'info');
+  }
 }
 
 /** Peak RSS, by GNU time's %M (kB) when present, else a preload that reports process.resourceUsage().maxRSS (Node only). */
