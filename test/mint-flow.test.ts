@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { parseCredentials } from '../src/core/credentials.js';
+import { resolveEndpoints } from '../src/core/endpoints.js';
+import { InterruptedError } from '../src/core/errors.js';
+import { mintToken, type MintEffects, type MintRequest } from '../src/oauth/mint.js';
+import { followConsent } from './helpers/browser.js';
+import { useEmulatorHarness } from './helpers/harness.js';
+
+const h = useEmulatorHarness();
+
+/** The flow in-process, its side effects handed in as plain functions: no patching, no child process. */
+function request(overrides: Partial<MintRequest> = {}): MintRequest {
+  const client = parseCredentials(JSON.stringify(h.emulator.credentialsFile()), 'credentials.json');
+  return {
+    client,
+    clientSource: 'credentials.json',
+    scopes: ['https://www.googleapis.com/auth/gmail.send'],
+    endpoints: resolveEndpoints({ emulatorHost: h.emulator.hostPort }),
+    port: 0,
+    timeoutSeconds: 30,
+    openBrowser: true,
+    manual: false,
+    ...overrides,
+  };
+}
+
+function effects(overrides: Partial<MintEffects> = {}): MintEffects & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    openUrl: async (url) => void followConsent(url),
+    tell: (line) => lines.push(line),
+    readPasted: () => Promise.reject(new Error('not in manual mode')),
+    signal: new AbortController().signal,
+    now: () => new Date('2026-11-27T12:00:00Z'),
+    ...overrides,
+  };
+}
+
+describe('mintToken with injected effects', () => {
+  it('opens the consent URL it told the person about, and returns the token', async () => {
+    const opened: string[] = [];
+    const fx = effects({
+      openUrl: async (url) => {
+        opened.push(url);
+        void followConsent(url);
+      },
+    });
+    const token = await mintToken(request(), fx);
+    expect(opened).toHaveLength(1);
+    expect(fx.lines).toContain(opened[0]);
+    expect(token).toMatchObject({ clientId: h.emulator.defaultClient.clientId, tokenUri: `${h.emulator.origin}/token`, account: '' });
+    expect(token.refreshToken).toMatch(/\S/);
+  });
+
+  it('records the refresh-token expiry from the injected clock', async () => {
+    h.emulator.behaviour.refreshTokenExpiresIn = 60;
+    const token = await mintToken(request(), effects());
+    expect(token.refreshTokenExpiry?.toISOString()).toBe('2026-11-27T12:01:00.000Z');
+  });
+
+  it('--manual asks readPasted and checks what it returns against this run', async () => {
+    const fx = effects({
+      openUrl: () => Promise.reject(new Error('manual mode must not open a browser')),
+      readPasted: async (judge) => {
+        const url = fx.lines.find((line) => line.includes('/o/oauth2/')) ?? '';
+        const location = (await fetch(url, { redirect: 'manual' })).headers.get('location') ?? '';
+        expect(judge('http://127.0.0.1:1/oauth2callback?code=x&state=forged')).toMatchObject({ problem: expect.stringMatching(/state/) });
+        const judged = judge(location);
+        if ('problem' in judged) throw new Error(judged.problem);
+        return judged.consent;
+      },
+    });
+    const token = await mintToken(request({ manual: true }), fx);
+    expect(token.refreshToken).toMatch(/\S/);
+  });
+
+  it('ends with the abort reason when the signal fires', async () => {
+    const controller = new AbortController();
+    const fx = effects({ openUrl: async () => controller.abort(new InterruptedError()), signal: controller.signal });
+    await expect(mintToken(request(), fx)).rejects.toBeInstanceOf(InterruptedError);
+  });
+});
