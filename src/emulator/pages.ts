@@ -1,13 +1,8 @@
 import type { Reply } from './http.js';
+import { escapeHtml } from '../core/pages.js';
 import { scopeMeaning } from '../core/scopes.js';
 
 export const DECISION_PATH = '/o/oauth2/v2/auth/decision';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
-}
 
 const STYLE = `
 :root{color-scheme:light}
