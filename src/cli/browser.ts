@@ -8,7 +8,7 @@ const MANUAL = 'or run again with --manual if that browser cannot reach this mac
 export async function openInBrowser(url: string): Promise<void> {
   const reason = browserUnavailable(process.platform, process.env);
   if (reason) {
-    warn(`No browser can be opened here: ${reason}. ${BY_HAND}, ${MANUAL}.`);
+    warn(`No browser can be opened here: ${reason}. So ${BY_HAND}, ${MANUAL}.`);
     return;
   }
   try {
