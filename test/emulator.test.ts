@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { CodeChallengeMethod, OAuth2Client, type GenerateAuthUrlOpts } from 'google-auth-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorClient } from '../src/emulator/index.js';
+import { until } from './helpers/async.js';
 
 const SEND = 'https://www.googleapis.com/auth/gmail.send';
 const READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
@@ -370,7 +371,7 @@ describe('token endpoint faults', () => {
     const seen = emu.received.length;
     const hanging = bogusExchange();
     // The request is recorded once it has arrived; until then there is nothing to hang.
-    while (emu.received.length === seen) await new Promise((resolve) => setImmediate(resolve));
+    await until(() => emu.received.length > seen);
     // close() must not wait for the hanging answer: the test's own timeout catches a hang.
     await emu.close();
     await expect(hanging).rejects.toThrow();
@@ -404,7 +405,8 @@ describe('housekeeping', () => {
     const { tokens, code } = await mint([SEND]);
     expect(emu.received.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /o/oauth2/v2/auth', 'POST /token']);
     expect(emu.received[1]?.form).toMatchObject({ grant_type: 'authorization_code', code });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A line is logged when its answer has been sent, which can be just after the client has it.
+    await until(() => logLines.length >= 2);
     expect(logLines).toEqual(['GET /o/oauth2/v2/auth 302', 'POST /token 200']);
     const secrets = [tokens.access_token, tokens.refresh_token, code, emu.defaultClient.clientSecret];
     for (const secret of secrets) expect(logLines.join('\n')).not.toContain(secret);

@@ -6,6 +6,7 @@ import { httpPolicyFrom } from '../src/oauth/google.js';
 import { followConsent } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
 import { useEmulatorHarness } from './helpers/harness.js';
+import { within } from './helpers/async.js';
 
 /** Faults from Google's token endpoint, played by the h.emulator, seen through the real CLI. */
 
@@ -15,14 +16,6 @@ const h = useEmulatorHarness();
 
 /** GMAIL_TOKEN_HTTP_TIMEOUT (seconds) shortens the wait for a Google that never answers. */
 const HTTP_TIMEOUT_SECONDS = 1;
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms))),
-  ]);
-}
 
 async function mintAgainstFault(fault: TokenFault | null, args: string[] = []) {
   h.emulator.behaviour.tokenFault = fault;

@@ -8,7 +8,7 @@ import { startEmulator, type Emulator, type EmulatorClient, type TokenFault } fr
 import { followConsent, redirectUriOf } from './helpers/browser.js';
 import { runCli, type CliOptions } from './helpers/cli.js';
 import { makeWorkspace } from './helpers/workspace.js';
-import { pool } from './helpers/pool.js';
+import { pool } from './helpers/async.js';
 
 /**
  * SPEC "Conventions": no client secret, refresh token or access token on stderr, in an error

@@ -7,7 +7,7 @@ import { startLoopbackServer, type Consent, type LoopbackServer } from '../src/o
 import { followConsent, redirectUriOf } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
 import { isListening, makeWorkspace } from './helpers/workspace.js';
-import { pool } from './helpers/pool.js';
+import { pool, within } from './helpers/async.js';
 
 const PATH = '/oauth2callback';
 const STATE = 'Hx3v0cY2bqkQ9mJt1dW8rZ4nP6sLaE5fGuI7oKyTzVw'; // 43 base64url characters, like createState()
@@ -74,14 +74,6 @@ function idleSocket(port: number, partial?: string): Promise<{ socket: Socket; c
       resolve({ socket, closed });
     });
   });
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms))),
-  ]);
 }
 
 /** The first bytes a TLS client sends (a real ClientHello), captured from node:tls. */
