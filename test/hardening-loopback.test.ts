@@ -49,7 +49,7 @@ function exchange(port: number, bytes: Buffer | string, options: { end?: boolean
 }
 
 async function startServer(): Promise<{ loopback: LoopbackServer; port: number; host: string; consents: Consent[]; waiting: Promise<Consent> }> {
-  const loopback = await startLoopbackServer({ hostname: '127.0.0.1', port: 0, path: PATH, state: STATE });
+  const loopback = await startLoopbackServer({ hostname: '127.0.0.1', port: 0, path: PATH, state: STATE, scopes: ['https://www.googleapis.com/auth/gmail.send'] });
   const port = Number(new URL(loopback.redirectUri).port);
   const consents: Consent[] = [];
   const waiting = loopback.waitForCallback(new AbortController().signal);

@@ -15,8 +15,11 @@ function get(port: number, path: string, host = `127.0.0.1:${port}`): Promise<{ 
   });
 }
 
-async function server() {
-  const loopback = await startLoopbackServer({ hostname: '127.0.0.1', port: 0, path: '/cb', state: 'the-state' });
+const SEND = 'https://www.googleapis.com/auth/gmail.send';
+const READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
+
+async function server(scopes: string[] = [SEND]) {
+  const loopback = await startLoopbackServer({ hostname: '127.0.0.1', port: 0, path: '/cb', state: 'the-state', scopes });
   const port = Number(new URL(loopback.redirectUri).port);
   return { loopback, port };
 }
@@ -62,6 +65,18 @@ describe('loopback server', () => {
     expect(await consent).toEqual({ kind: 'code', code: 'abc', scopes: ['https://www.googleapis.com/auth/gmail.send'] });
     await loopback.close();
     expect(await isListening(port)).toBe(false);
+  });
+
+  it('says at once when a requested box was left unticked, and still hands the code on', async () => {
+    const { loopback, port } = await server([SEND, READONLY]);
+    const consent = loopback.waitForCallback(new AbortController().signal);
+    const answer = await get(port, `/cb?code=abc&scope=${encodeURIComponent(SEND)}&state=the-state`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('No token was made');
+    expect(answer.body).toMatch(/Not granted<\/h2>\s*<ul class="scopes"><li>.*gmail\.readonly/);
+    expect(answer.body).not.toContain('You can close this tab</h1>');
+    expect(await consent).toMatchObject({ kind: 'code', scopes: [SEND] });
+    await loopback.close();
   });
 
   it('rejects waiting with the abort reason', async () => {

@@ -92,6 +92,21 @@ export function successPage(scopes: readonly string[]): string {
   );
 }
 
+/** Consent came back without some requested scopes: the terminal will refuse it, so say so here too. */
+export function partialPage(granted: readonly string[], missing: readonly string[]): string {
+  return page(
+    'bad',
+    'Permissions missing',
+    'No token was made',
+    `<p class="lead">Some permissions were left unticked on Google’s consent screen. gmail-token needs all of them, so it stops and saves nothing.</p>
+<h2>Not granted</h2>
+<ul class="scopes">${missing.map(scopeItem).join('')}</ul>
+<div class="next"><h2>What to do next</h2><p>Run the same gmail-token command again and keep every permission ticked.</p><p>You can close this tab.</p></div>
+<h2>Granted</h2>
+<ul class="scopes">${granted.map(scopeItem).join('') || '<li>Nothing.</li>'}</ul>`,
+  );
+}
+
 interface Advice {
   /** What happened, in plain words. */
   what: string;

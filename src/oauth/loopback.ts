@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import enableDestroy from 'server-destroy';
 import { parseCallback, type Callback } from '../core/consent.js';
 import { FlowError, UsageError } from '../core/errors.js';
-import { PAGE_HEADERS, errorPage, successPage } from '../core/pages.js';
+import { PAGE_HEADERS, errorPage, partialPage, successPage } from '../core/pages.js';
+import { missingScopes } from '../core/scopes.js';
 
 export type Consent = Extract<Callback, { kind: 'code' } | { kind: 'error' }>;
 
@@ -12,6 +13,8 @@ export interface LoopbackOptions {
   port: number;
   path: string;
   state: string;
+  /** What consent was asked for, so the page can tell at once when a box was left unticked. */
+  scopes: readonly string[];
 }
 
 export interface LoopbackServer {
@@ -27,6 +30,12 @@ const LIMITS = { maxHeaderSize: 16 * 1024, requestTimeout: 10_000, headersTimeou
 function answer(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Cache-Control': 'no-store', Connection: 'close', ...headers });
   res.end(body);
+}
+
+/** Google lists the granted scopes on the redirect; when it does not, the exchange decides. */
+function pageFor(granted: readonly string[], requested: readonly string[]): string {
+  const missing = granted.length === 0 ? [] : missingScopes(requested, granted);
+  return missing.length === 0 ? successPage(granted) : partialPage(granted, missing);
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -64,7 +73,7 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     const callback = parseCallback(req.url ?? '', options);
     if (callback.kind === 'not-found') return answer(res, 404, 'Not found\n');
     if (callback.kind === 'rejected') return answer(res, 400, 'Bad request: this is not the consent callback this tool is waiting for.\n');
-    const page = callback.kind === 'code' ? successPage(callback.scopes) : errorPage(callback.error, callback.description);
+    const page = callback.kind === 'code' ? pageFor(callback.scopes, options.scopes) : errorPage(callback.error, callback.description);
     res.on('finish', () => void close());
     answer(res, 200, page, PAGE_HEADERS);
     deliver(callback);

@@ -104,7 +104,7 @@ function urlFor(request: MintRequest, redirectUri: string, state: string, challe
 async function consentViaLoopback(request: MintRequest, effects: MintEffects): Promise<ConsentCode> {
   const pkce = createPkce();
   const state = createState();
-  const server = await startLoopbackServer({ ...redirectFor(request, effects), state });
+  const server = await startLoopbackServer({ ...redirectFor(request, effects), state, scopes: request.scopes });
   try {
     await showConsentUrl(request, effects, urlFor(request, server.redirectUri, state, pkce.challenge));
     const code = await awaitConsent(request, effects, (signal) => server.waitForCallback(signal));
