@@ -1,8 +1,7 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clientFromValues, parseCredentials, type OAuthClient } from '../core/credentials.js';
 import { UsageError } from '../core/errors.js';
-import { readTextFile } from './files.js';
+import { fileExists, readTextFile } from './files.js';
 
 export interface ClientSources {
   credentials?: string;
@@ -45,7 +44,7 @@ export async function loadClient(sources: ClientSources): Promise<LoadedClient> 
     return fromValues(sources.env.GOOGLE_CLIENT_ID, sources.env.GOOGLE_CLIENT_SECRET, '$GOOGLE_CLIENT_ID and $GOOGLE_CLIENT_SECRET');
   }
   const local = join(sources.cwd, 'credentials.json');
-  if (await access(local).then(() => true, () => false)) return fromFile(local);
+  if (await fileExists(local)) return fromFile(local);
   const given = await sources.askForCredentials?.(`No credentials.json here. ${WHERE}.`);
   if (given) return fromFile(given);
   throw new UsageError(`No credentials.json here. ${WHERE} as credentials.json, or pass --credentials.`);

@@ -115,6 +115,14 @@ export async function readFileToUpdate(path: string): Promise<string> {
   }
 }
 
+/** Whether something is at `path`: for the default files (./credentials.json, ./token.json). */
+export function fileExists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** `hint` follows the message when the file is missing: what to do to get one. */
 export async function readTextFile(path: string, what: string, hint = ''): Promise<string> {
   try {

@@ -1,8 +1,7 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { parseDotenv, parseTokenFile, tokenFromEnv, type StoredToken } from '../core/stored-token.js';
-import { readTextFile } from './files.js';
+import { fileExists, readTextFile } from './files.js';
 
 export interface TokenSources {
   token?: string;
@@ -26,13 +25,6 @@ async function fromEnvFile(path: string, prefix: string): Promise<StoredToken> {
   return token;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** SPEC `revoke`: --token, --token-file, --env-file, environment, ./token.json; the first found wins. */
 export async function findStoredToken(sources: TokenSources): Promise<StoredToken> {
   if (sources.token !== undefined) return bareToken(sources.token);
@@ -41,7 +33,7 @@ export async function findStoredToken(sources: TokenSources): Promise<StoredToke
   const fromEnvironment = tokenFromEnv((name) => sources.env[name], sources.envPrefix, `$${sources.envPrefix}REFRESH_TOKEN`);
   if (fromEnvironment) return fromEnvironment;
   const local = join(sources.cwd, 'token.json');
-  if (await exists(local)) return parseTokenFile(await readTextFile(local, 'The token file'), 'token.json');
+  if (await fileExists(local)) return parseTokenFile(await readTextFile(local, 'The token file'), 'token.json');
   throw new UsageError(
     `No token found. Pass --token, --token-file or --env-file, set ${sources.envPrefix}REFRESH_TOKEN, or run where token.json is.`,
   );
