@@ -22,6 +22,23 @@ export interface CheckReport {
   problem: string | null;
 }
 
+/** The report when the check could not finish: the same fields, unknowns null. */
+export function failedCheckReport(source: string, problem: string): CheckReport {
+  return {
+    ok: false,
+    source,
+    client_id: null,
+    account: null,
+    scopes: [],
+    can_send: false,
+    access_token_expiry: null,
+    refresh_token_expiry: null,
+    refresh_token_expires_soon: false,
+    test_message_id: null,
+    problem,
+  };
+}
+
 const SOON_MS = 48 * 3600 * 1000;
 
 interface TokenInfo {

@@ -1,6 +1,6 @@
 import { FlowError } from '../../core/errors.js';
 import { parseAddress } from '../../core/message.js';
-import { checkToken, type CheckReport } from '../../oauth/check.js';
+import { checkToken, failedCheckReport, type CheckReport } from '../../oauth/check.js';
 import { emit, paint, say, success, warn } from '../render.js';
 import { storedClient, type StoredClientCliOptions } from './stored.js';
 
@@ -26,22 +26,6 @@ function describe(report: CheckReport): void {
   if (report.test_message_id) say(`  test message sent, Gmail id ${report.test_message_id}`);
 }
 
-function failedReport(source: string, problem: string): CheckReport {
-  return {
-    ok: false,
-    source,
-    client_id: null,
-    account: null,
-    scopes: [],
-    can_send: false,
-    access_token_expiry: null,
-    refresh_token_expiry: null,
-    refresh_token_expires_soon: false,
-    test_message_id: null,
-    problem,
-  };
-}
-
 /** SPEC `check`: exit 0 only when the token refreshes and can send. */
 export async function runCheck(options: CheckCliOptions): Promise<void> {
   const sendTestTo = options.sendTest === undefined ? undefined : parseAddress(options.sendTest);
@@ -50,7 +34,7 @@ export async function runCheck(options: CheckCliOptions): Promise<void> {
   try {
     report = await checkToken({ stored, secrets, endpoints, sendTestTo, now: () => new Date() });
   } catch (error) {
-    if (options.json && error instanceof FlowError) await emit(JSON.stringify(failedReport(stored.source, error.message), null, 2) + '\n');
+    if (options.json && error instanceof FlowError) await emit(JSON.stringify(failedCheckReport(stored.source, error.message), null, 2) + '\n');
     throw error;
   }
   if (options.json) await emit(JSON.stringify(report, null, 2) + '\n');
