@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childEnvironment } from './environment.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/gmail-token.js', import.meta.url));
 
@@ -24,8 +25,7 @@ export interface CliOptions {
 
 /** Runs the built CLI as a child process, as a person or a CI script would. */
 export function runCli(args: string[], options: CliOptions = {}): CliRun {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  const env = childEnvironment({ NO_COLOR: '1', ...options.env });
   const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { BIN } from './cli.js';
+import { childEnvironment } from './environment.js';
 
 // eslint-disable-next-line no-control-regex -- terminal escape sequences are control characters
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Za-z0-9]|\r/g;
@@ -10,12 +11,9 @@ const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Za-z0-9]|\r/g;
  */
 export function runOnTerminal(args: string[], options: { cwd: string; env?: Record<string, string> }) {
   const command = [process.execPath, BIN, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
-  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm' };
-  delete env.NO_COLOR;
-  delete env.FORCE_COLOR;
   const child = spawn('script', ['-q', '-e', '-f', '-c', command, '/dev/null'], {
     cwd: options.cwd,
-    env: { ...env, ...options.env },
+    env: childEnvironment({ TERM: 'xterm', ...options.env }),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let screen = '';
