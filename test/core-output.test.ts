@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { envEntries, envText, mergeDotenv, renderOutput, shellText, tokenJson, type MintedToken } from '../src/core/output.js';
-import { parseDotenv } from '../src/core/stored-token.js';
+import dotenv from 'dotenv';
+import { mergeDotenv } from '../src/core/dotenv.js';
+import { envEntries, envText, renderOutput, shellText, tokenJson, type MintedToken } from '../src/core/output.js';
 
 const token: MintedToken = {
   clientId: 'id.apps.googleusercontent.com',
@@ -46,9 +47,9 @@ describe('env and shell', () => {
   it('quotes values dotenv would otherwise misread, and they read back unchanged', () => {
     const odd = { ...token, clientSecret: "has space # and 'quote'", refreshToken: 'a#b c' };
     const text = envText(envEntries('X_', odd));
-    const values = parseDotenv(text);
-    expect(values.get('X_CLIENT_SECRET')).toBe(odd.clientSecret);
-    expect(values.get('X_REFRESH_TOKEN')).toBe('a#b c');
+    const values = dotenv.parse(text);
+    expect(values.X_CLIENT_SECRET).toBe(odd.clientSecret);
+    expect(values.X_REFRESH_TOKEN).toBe('a#b c');
   });
 
   it('shell lines survive a quote in the value', () => {
@@ -79,5 +80,22 @@ describe('mergeDotenv', () => {
   it('is idempotent', () => {
     const once = mergeDotenv('A=1\n', entries);
     expect(mergeDotenv(once, entries)).toBe(once);
+  });
+
+  it('leaves alone a line inside another key\'s multi-line value, even one that looks like ours', () => {
+    const before = 'KEY="-----BEGIN KEY-----\nGMAIL_API_REFRESH_TOKEN=not-an-assignment\n-----END KEY-----"\nGMAIL_API_REFRESH_TOKEN=old\n';
+    const after = mergeDotenv(before, entries);
+    expect(after).toBe(
+      'KEY="-----BEGIN KEY-----\nGMAIL_API_REFRESH_TOKEN=not-an-assignment\n-----END KEY-----"\nGMAIL_API_REFRESH_TOKEN=1//0refresh-token_x\n' +
+        'GMAIL_API_CLIENT_ID=id.apps.googleusercontent.com\nGMAIL_API_CLIENT_SECRET=GOCSPX-s3cr3t\n',
+    );
+    expect(dotenv.parse(after).KEY).toBe(dotenv.parse(before).KEY);
+  });
+
+  it('replaces every line of one of our keys whose old value ran over several lines', () => {
+    const after = mergeDotenv("A=1\r\nGMAIL_API_CLIENT_SECRET='old\r\nstill old'\r\nB=2\r\n", entries);
+    expect(after).toBe(
+      'A=1\r\nGMAIL_API_CLIENT_SECRET=GOCSPX-s3cr3t\r\nB=2\r\nGMAIL_API_CLIENT_ID=id.apps.googleusercontent.com\r\nGMAIL_API_REFRESH_TOKEN=1//0refresh-token_x\r\n',
+    );
   });
 });

@@ -145,6 +145,29 @@ describe('mint: env and shell', () => {
     expect(result.stderr).toMatch(/gmail-token check --env-file \.env`/);
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
+
+  it('leaves another key\'s multi-line value alone, even a line in it that reads like ours; check reads the result', async () => {
+    const pem = 'SIGNING_KEY="-----BEGIN KEY-----\nGMAIL_API_REFRESH_TOKEN=part-of-the-key\n-----END KEY-----"\n';
+    const path = h.workspace.file('.env', `${pem}GMAIL_API_REFRESH_TOKEN=stale\n`);
+    const result = await mintApproved(['-f', 'env', '-o', '.env']);
+    expect(result.code).toBe(0);
+    const after = readFileSync(path, 'utf8');
+    expect(after.startsWith(pem)).toBe(true);
+    expect(after.slice(pem.length)).toMatch(/^GMAIL_API_REFRESH_TOKEN=(?!stale)\S+\nGMAIL_API_CLIENT_ID=\S+\nGMAIL_API_CLIENT_SECRET=\S+\n$/);
+    const check = await runCliToEnd(['check', '--env-file', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    expect(check.code).toBe(0);
+  });
+
+  it('refuses, before any network or browser action, a .env it cannot update without changing another key', async () => {
+    // U+2028 ends a line for dotenv's regex, but a bare value runs over it: NEXT would be swallowed.
+    const before = 'GMAIL_API_REFRESH_TOKEN=old # pasted from a web page\u2028NEXT=1\n';
+    const path = h.workspace.file('.env', before);
+    const result = await runCliToEnd(['mint', '--no-open', '-f', 'env', '-o', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: The \.env cannot be updated so that dotenv still reads every other key as before.*choose another --out\.\n$/);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(h.emulator.received).toEqual([]);
+  });
 });
 
 describe('mint: existing output', () => {

@@ -1,3 +1,4 @@
+import { envLine, mergeDotenv, type EnvEntries } from './dotenv.js';
 import { UsageError } from './errors.js';
 
 export type Format = 'json' | 'env' | 'shell';
@@ -49,8 +50,6 @@ export function tokenJson(token: MintedToken): string {
   return JSON.stringify(file, null, 2) + '\n';
 }
 
-export type EnvEntries = [name: string, value: string][];
-
 export function envEntries(prefix: string, token: Pick<MintedToken, 'clientId' | 'clientSecret' | 'refreshToken'>): EnvEntries {
   return [
     [`${prefix}CLIENT_ID`, token.clientId],
@@ -59,19 +58,8 @@ export function envEntries(prefix: string, token: Pick<MintedToken, 'clientId' |
   ];
 }
 
-/** dotenv reads these bare; anything else is quoted so it comes back unchanged. */
-function dotenvValue(value: string): string {
-  if (/^[A-Za-z0-9_\-./+:@=,~%]*$/.test(value)) return value;
-  if (!/['\n\r]/.test(value)) return `'${value}'`;
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n')}"`;
-}
-
 function shellValue(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-export function envLine([name, value]: [string, string]): string {
-  return `${name}=${dotenvValue(value)}`;
 }
 
 export function envText(entries: EnvEntries): string {
@@ -82,40 +70,22 @@ export function shellText(entries: EnvEntries): string {
   return entries.map(([name, value]) => `export ${name}=${shellValue(value)}\n`).join('');
 }
 
-function assignedName(line: string): string | undefined {
-  return /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=/.exec(line)?.[1];
-}
-
-/**
- * Updates the given keys of an existing .env in place: each line that assigns one of them is
- * replaced, keys not yet there are appended, and every other byte stays as it was (including
- * CRLF line ends and a missing final newline on lines we do not touch).
- */
-export function mergeDotenv(existing: string, entries: EnvEntries): string {
-  const eol = existing.includes('\r\n') ? '\r\n' : '\n';
-  const values = new Map(entries);
-  const seen = new Set<string>();
-  const parts = existing.split(/(\r?\n)/);
-  for (let i = 0; i < parts.length; i += 2) {
-    const name = assignedName(parts[i] ?? '');
-    if (name === undefined || !values.has(name)) continue;
-    const exported = /^\s*export\s/.test(parts[i] ?? '') ? 'export ' : '';
-    parts[i] = exported + envLine([name, values.get(name) ?? '']);
-    seen.add(name);
-  }
-  let merged = parts.join('');
-  const missing = entries.filter(([name]) => !seen.has(name));
-  if (missing.length === 0) return merged;
-  if (merged !== '' && !merged.endsWith('\n')) merged += eol;
-  return merged + missing.map((entry) => envLine(entry) + eol).join('');
-}
-
 /** The bytes to write for a format; `existing` is the current .env when updating one in place. */
 export function renderOutput(format: Format, token: MintedToken, prefix: string, existing?: string): string {
   if (format === 'json') return tokenJson(token);
   const entries = envEntries(prefix, token);
   if (format === 'shell') return shellText(entries);
   return existing === undefined ? envText(entries) : mergeDotenv(existing, entries);
+}
+
+/**
+ * Renders env output with a stand-in refresh token (Google's are plain base64url), so that a client
+ * value or an existing .env that dotenv could not read back is refused before the consent flow.
+ */
+export function checkEnvOutput(client: Pick<MintedToken, 'clientId' | 'clientSecret'>, prefix: string, existing?: string): void {
+  const entries = envEntries(prefix, { ...client, refreshToken: '1//0stand-in' });
+  if (existing === undefined) envText(entries);
+  else mergeDotenv(existing, entries);
 }
 
 /** SPEC: token.json for json, stdout for env and shell. */

@@ -58,25 +58,6 @@ export function parseTokenFile(text: string, source: string): StoredToken {
   return token;
 }
 
-function unquote(raw: string): string {
-  const value = raw.trim();
-  if (value.startsWith("'") && value.endsWith("'") && value.length >= 2) return value.slice(1, -1);
-  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {
-    return value.slice(1, -1).replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
-  }
-  return value.replace(/\s+#.*$/, '');
-}
-
-/** The subset of dotenv syntax that `mint -f env` writes and people commonly keep. */
-export function parseDotenv(text: string): Map<string, string> {
-  const values = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=(.*)$/.exec(line);
-    if (match?.[1] !== undefined) values.set(match[1], unquote(match[2] ?? ''));
-  }
-  return values;
-}
-
 /** The three values `mint -f env` writes, from a .env file's contents or the environment. */
 export function tokenFromEnv(values: (name: string) => string | undefined, prefix: string, source: string): StoredToken | undefined {
   const refreshToken = values(`${prefix}REFRESH_TOKEN`) || undefined;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { parseDotenv, parseTokenFile, tokenFromEnv, type StoredToken } from '../core/stored-token.js';
+import { parseDotenv } from '../core/dotenv.js';
+import { parseTokenFile, tokenFromEnv, type StoredToken } from '../core/stored-token.js';
 import { fileExists, readTextFile } from './files.js';
 
 export interface TokenSources {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseLoginHint, parsePort, parseTimeout } from '../../core/args.js';
 import { EMULATOR_HOST_VARIABLE, resolveEndpoints } from '../../core/endpoints.js';
 import { InterruptedError } from '../../core/errors.js';
-import { defaultOut, parseEnvPrefix, parseFormat, renderOutput, type Format, type MintedToken } from '../../core/output.js';
+import { checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, renderOutput, type Format, type MintedToken } from '../../core/output.js';
 import { expandScopes } from '../../core/scopes.js';
 import { loadClient } from '../../oauth/client-source.js';
 import { planOutput, readFileToUpdate, writeFileAtomic, type OutputPlan } from '../../oauth/files.js';
@@ -51,6 +51,7 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
     path === undefined
       ? undefined
       : await planOutput(path, { force: options.force, update: format === 'env', confirmOverwrite: asking ? confirmOverwrite : undefined });
+  if (format === 'env') checkEnvOutput(client, prefix, path !== undefined && plan === 'update' ? await readFileToUpdate(path) : undefined);
   return {
     request: { client, clientSource: source, scopes, endpoints, port, loginHint, timeoutSeconds, openBrowser: options.open, manual: options.manual },
     destination: { format, prefix, path, plan },
