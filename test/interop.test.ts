@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GoogleAuth, UserRefreshClient } from 'google-auth-library';
@@ -7,6 +7,7 @@ import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { followConsent } from './helpers/browser.js';
+import { envLine } from '../src/core/dotenv.js';
 import { runCli } from './helpers/cli.js';
 import { mintTokenFile } from './helpers/mint.js';
 import { useEmulatorHarness } from './helpers/harness.js';
@@ -111,5 +112,33 @@ print(json.dumps({"token": creds.token, "valid": creds.valid, "client_id": creds
     expect(logins[0]?.user).toBe('tester@example.com');
     expect(await isLiveAccessToken(logins[0]?.token ?? '')).toBe(true);
     expect(delivered[0]).toMatch(/Subject: interop/);
+  });
+
+  it("python-dotenv (Debian's python3-dotenv), which Django settings often load .env with, reads what mint writes", async () => {
+    const kept = 'export DEBUG=1\nSIGNING_KEY="-----BEGIN KEY-----\nGMAIL_API_REFRESH_TOKEN=part-of-the-key\n-----END KEY-----"\n';
+    const path = h.workspace.file('.env', `${kept}GMAIL_API_REFRESH_TOKEN=stale\n`);
+    const run = runCli(['mint', '--no-open', '-f', 'env', '-o', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    await followConsent(await run.consentUrl());
+    expect((await run.exit).code).toBe(0);
+    const minted = readFileSync(path, 'utf8');
+    expect(minted.startsWith(kept)).toBe(true);
+    // Values written in the forms both readers share: bare, '…', and "…" with \n escapes.
+    const odd = ["has space # and 'quote'", 'two\nlines', 'tab\there', '$HOME and `ticks`', 'é ü 😀'];
+    const lines = odd.map((value, i) => envLine([`ODD_${i}`, value])).join('\n');
+    const script = `
+import json, sys
+from dotenv import dotenv_values
+print(json.dumps([dotenv_values(sys.argv[1]), dotenv_values(stream=__import__("io").StringIO(sys.argv[2]))]))
+`;
+    const { stdout } = await promisify(execFile)(PYTHON, ['-c', script, path, lines]);
+    const [fromFile, fromLines] = JSON.parse(stdout) as Record<string, string>[];
+    expect(fromFile).toEqual({
+      DEBUG: '1',
+      SIGNING_KEY: '-----BEGIN KEY-----\nGMAIL_API_REFRESH_TOKEN=part-of-the-key\n-----END KEY-----',
+      GMAIL_API_REFRESH_TOKEN: /^GMAIL_API_REFRESH_TOKEN=(\S+)$/m.exec(minted.slice(kept.length))?.[1],
+      GMAIL_API_CLIENT_ID: h.emulator.defaultClient.clientId,
+      GMAIL_API_CLIENT_SECRET: h.emulator.defaultClient.clientSecret,
+    });
+    expect(fromLines).toEqual(Object.fromEntries(odd.map((value, i) => [`ODD_${i}`, value])));
   });
 });

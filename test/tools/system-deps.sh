@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Debian packages the tests (and the bench's Python peer) need beside npm's: real Chromium for
-# the browser tests, and Python's google-auth for the interop test. Installs what is missing when
+# the browser tests, and Python's google-auth and python-dotenv for the interop tests. Installs what is missing when
 # it can (root with apt-get, as on CI and the project's machines); otherwise says what to install.
 set -euo pipefail
 
@@ -8,6 +8,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 /usr/bin/python3 -c 'import google.oauth2.credentials, google.auth.transport.requests' 2>/dev/null || missing+=(python3-google-auth python3-requests)
 /usr/bin/python3 -c 'import google_auth_oauthlib' 2>/dev/null || missing+=(python3-google-auth-oauthlib)
+/usr/bin/python3 -c 'import dotenv' 2>/dev/null || missing+=(python3-dotenv)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
