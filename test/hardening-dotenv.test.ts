@@ -4,12 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { dotenvValue, envLine, mergeDotenv, parseDotenv, type EnvEntries } from '../src/core/dotenv.js';
 import { UsageError } from '../src/core/errors.js';
 import { envEntries } from '../src/core/output.js';
-import { runs } from './helpers/properties.js';
+import { b64url, runs } from './helpers/properties.js';
 
 /** The oracle: the real dotenv package's `parse`, which SPEC names as the reader to satisfy. */
 const readByDotenv = (text: string): Map<string, string> => new Map(Object.entries(dotenv.parse(text)));
-
-const b64url = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), minLength: 1, maxLength: 60 });
 
 /** Text made of the characters that matter to dotenv's grammar (no letters of `__proto__`). */
 const dotenvish = fc.string({ unit: fc.constantFrom(...'AB_x.-=: #\'"`\\n\n\r\t\u2028'.split('')), maxLength: 80 });

@@ -3,9 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCallback } from '../src/core/consent.js';
 import { parseCredentials } from '../src/core/credentials.js';
 import { UsageError } from '../src/core/errors.js';
-import { runs } from './helpers/properties.js';
-
-const b64url = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), minLength: 1, maxLength: 60 });
+import { b64url, runs } from './helpers/properties.js';
 
 // ---------------------------------------------------------------------------------------------
 // parseCredentials
