@@ -93,14 +93,15 @@ export function envLine([name, value]: [string, string]): string {
  */
 export function mergeDotenv(existing: string, entries: EnvEntries): string {
   const inPlace = updateInPlace(existing, entries);
-  if (inPlace.missing.length === 0 && readsAsMeant(existing, inPlace.updated, entries)) return inPlace.updated;
+  if (inPlace.missing.length === 0 && readsAs(meantReading(existing, entries), inPlace.updated)) return inPlace.updated;
   // Appending ends the last line first, and an ended `NAME:` is an assignment to dotenv.
   const eol = existing.includes('\r\n') ? '\r\n' : '\n';
   const ended = existing === '' || existing.endsWith('\n') ? existing : existing + eol;
   const { updated, missing } = updateInPlace(ended, entries);
   const appended = missing.map((entry) => envLine(entry) + eol).join('');
   // A last line `NAME:` would take the next line as its value; a blank line in between stops that.
-  const result = [updated + appended, updated + eol + appended].find((candidate) => readsAsMeant(ended, candidate, entries));
+  const meant = meantReading(ended, entries);
+  const result = [updated + appended, updated + eol + appended].find((candidate) => readsAs(meant, candidate));
   if (result !== undefined) return result;
   throw new UsageError(
     'The .env cannot be updated so that dotenv still reads every other key as before (a quote left open, or a U+2028 line separator?). Fix it, or choose another --out.',
@@ -121,11 +122,15 @@ function updateInPlace(existing: string, entries: EnvEntries): { updated: string
   return { updated: parts.join(''), missing: entries.filter(([name]) => !seen.has(name)) };
 }
 
-/** Our keys read as the new values, and every other key exactly as it did before. */
-function readsAsMeant(before: string, after: string, entries: EnvEntries): boolean {
+/** What the update should read as: our keys with the new values, every other key as before. */
+function meantReading(before: string, entries: EnvEntries): Map<string, string> {
   const ours = new Map(entries);
-  const expected = new Map([...parseDotenv(before)].filter(([name]) => !ours.has(name)));
-  for (const [name, value] of ours) expected.set(name, value);
-  const read = parseDotenv(after);
-  return read.size === expected.size && [...expected].every(([name, value]) => read.get(name) === value);
+  const meant = new Map([...parseDotenv(before)].filter(([name]) => !ours.has(name)));
+  for (const [name, value] of ours) meant.set(name, value);
+  return meant;
+}
+
+function readsAs(meant: Map<string, string>, text: string): boolean {
+  const read = parseDotenv(text);
+  return read.size === meant.size && [...meant].every(([name, value]) => read.get(name) === value);
 }
