@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// With DEBUG=gmail-token, stacks name src/ files through dist/'s source maps; a normal run loads none.
+if ((process.env.DEBUG ?? '').split(',').some((name) => name.trim() === 'gmail-token')) process.setSourceMapsEnabled(true);
+const { main } = await import('../dist/cli/main.js');
 
 process.exit(await main(process.argv));
