@@ -3,7 +3,7 @@
  * with its licence text (and Apache NOTICE), in one file shipped in dist/. A bundled package whose
  * licence text is missing, or whose licence is not one the project accepts, fails the build.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** SPDX identifiers the project accepts for code it ships. */
@@ -22,7 +22,8 @@ function packageDirOf(input) {
 export function bundledPackages(metafile) {
   const dirs = new Set();
   for (const output of Object.values(metafile.outputs)) {
-    for (const input of Object.keys(output.inputs)) {
+    // A plugin's module (`namespace:path`) is not a file; the package it stands for is bundled too.
+    for (const input of Object.keys(output.inputs).filter((name) => !/^[\w-]+:/.test(name))) {
       const dir = packageDirOf(input);
       if (dir) dirs.add(dir);
     }
@@ -87,7 +88,7 @@ export function describePackage(root, dir) {
 
 /** Writes the licences file for the packages in `dirs` (relative to `root`); throws naming every refused one. */
 export function writeLicences(dirs, file, root = process.cwd()) {
-  const packages = dirs.filter((dir) => existsSync(join(root, dir, 'package.json'))).map((dir) => describePackage(root, dir));
+  const packages = dirs.map((dir) => describePackage(root, dir));
   const problems = packages.filter((pkg) => pkg.problem).map((pkg) => pkg.problem);
   if (problems.length > 0) throw new Error(`build: bundled packages with a licence the project cannot ship:\n  ${problems.join('\n  ')}`);
   const unique = [...new Map(packages.map((pkg) => [pkg.id, pkg])).values()].sort((a, b) => a.id.localeCompare(b.id));
