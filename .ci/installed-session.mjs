@@ -1,6 +1,6 @@
-// The README's emulator session, run with the package as npm installed it from the tarball: the
-// newest registry versions its ranges allow (not the lockfile's), so a dependency release that
-// breaks mint, check, access-token or revoke shows here before a user meets it.
+// The README's emulator session, run with the package as npm installed it from the tarball (one
+// bundle, no dependencies), so anything bundling or packing broke in mint, check, access-token,
+// revoke or the emulator shows here before a user meets it.
 // Usage: node installed-session.mjs <folder the tarball was installed into>
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
