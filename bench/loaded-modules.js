@@ -2,7 +2,9 @@
 /**
  * Which packages does a gmail-token command load? Runs the built CLI under a preload
  * (lib/module-log.mjs) that logs every ES module resolved and every CommonJS file loaded, and
- * reduces that to package names, plus the project's own dist/ files.
+ * reduces that to package names, plus the project's own source files. The CLI is a bundle
+ * (issue 9): each dist/ chunk it loads counts as the packages and src/ files esbuild put in it, as
+ * the build's metafile (.build/metafile.json) records.
  *
  *   node bench/loaded-modules.js                 the standard checks (issue 5, item 1)
  *   node bench/loaded-modules.js -- --help       any gmail-token arguments
@@ -16,6 +18,8 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BIN, ROOT, SCOPE, childEnv, playBrowser, timedRun } from './lib/common.js';
 
+const METAFILE = join(ROOT, '.build', 'metafile.json');
+
 const HOOK = fileURLToPath(new URL('./lib/module-log.mjs', import.meta.url));
 
 /** What may load for --help, --version and argument errors (issue 5, item 1). */
@@ -23,17 +27,36 @@ export const ALLOWED_AT_START = ['chalk', 'commander'];
 /** What must not load before `mint` has printed its consent URL. */
 export const NOT_BEFORE_URL = ['google-auth-library', 'gaxios', 'gcp-metadata', '@inquirer/confirm', '@inquirer/input', '@inquirer/core', 'open'];
 
-/** `…/node_modules/@scope/name/x.js` → `@scope/name`; a project file → `gmail-token:dist/…`. */
-function ownerOf(path) {
-  const parts = path.split(sep);
+/** `…/node_modules/@scope/name/x.js` → `@scope/name`. */
+function packageOf(path) {
+  const parts = path.split(/[\\/]/);
   const at = parts.lastIndexOf('node_modules');
-  if (at >= 0) {
-    const first = parts[at + 1] ?? '';
-    return first.startsWith('@') ? `${first}/${parts[at + 2]}` : first;
-  }
-  const inProject = relative(ROOT, path);
-  if (!inProject.startsWith('..')) return `gmail-token:${inProject.split(sep).join('/')}`;
-  return path;
+  if (at < 0) return undefined;
+  const first = parts[at + 1] ?? '';
+  return first.startsWith('@') ? `${first}/${parts[at + 2]}` : first;
+}
+
+let chunkContents;
+/** dist/ chunk → what esbuild bundled into it: `gmail-token:src/…` files and package names. */
+function contentsOf(chunk) {
+  chunkContents ??= new Map(
+    Object.entries(JSON.parse(readFileSync(METAFILE, 'utf8')).outputs).map(([output, { inputs }]) => {
+      const names = Object.keys(inputs).filter((input) => !/^[\w-]+:/.test(input));
+      const sources = names.filter((input) => input.startsWith('src/')).map((input) => `gmail-token:${input}`);
+      return [output, [...sources, ...new Set(names.map(packageOf).filter(Boolean))]];
+    }),
+  );
+  return chunkContents.get(chunk) ?? [`gmail-token:${chunk}`];
+}
+
+/** What one loaded file stands for: a package name, or project files (`gmail-token:…`). */
+function ownersOf(path) {
+  const name = packageOf(path);
+  if (name) return [name];
+  const inProject = relative(ROOT, path).split(sep).join('/');
+  if (inProject.startsWith('dist/')) return contentsOf(inProject);
+  if (!inProject.startsWith('..')) return [`gmail-token:${inProject}`];
+  return [path];
 }
 
 function parseLog(text) {
@@ -53,10 +76,11 @@ function parseLog(text) {
     if (kind === 'esm' && value.startsWith('file:')) path = fileURLToPath(value);
     else if (kind === 'cjs' || kind === 'cjs-at-exit') path = value;
     if (!path || path === HOOK || path.startsWith(join(ROOT, 'bench') + sep)) continue;
-    const owner = ownerOf(path);
-    const bucket = owner.startsWith('gmail-token:') ? 'files' : 'packages';
-    all[bucket].add(owner);
-    if (!marked && kind !== 'cjs-at-exit') before[bucket].add(owner);
+    for (const owner of ownersOf(path)) {
+      const bucket = owner.startsWith('gmail-token:') ? 'files' : 'packages';
+      all[bucket].add(owner);
+      if (!marked && kind !== 'cjs-at-exit') before[bucket].add(owner);
+    }
   }
   const sorted = (set) => [...set].sort();
   return {
@@ -69,7 +93,7 @@ function parseLog(text) {
 
 /**
  * Runs `gmail-token ...args` with the module log; returns the packages and project files it loaded.
- * `emulator` (from dist/emulator) is needed for `mint`: the browser is played against it.
+ * `emulator` (the bundle's dist/emulator entry) is needed for `mint`: the browser is played against it.
  */
 export async function loadedModules(args, { emulator, cwd } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'gmail-token-bench-modules-'));
@@ -94,7 +118,7 @@ export async function standardChecks({ emulator, credentialsPath }) {
   const startOnly = async (label, args) => {
     const result = await loadedModules(args);
     const extra = result.packages.filter((name) => !ALLOWED_AT_START.includes(name));
-    const emulatorCode = result.files.filter((file) => file.startsWith('gmail-token:dist/emulator/'));
+    const emulatorCode = result.files.filter((file) => file.startsWith('gmail-token:src/emulator/'));
     const ok = extra.length === 0 && emulatorCode.length === 0;
     const note = ok ? '' : `unexpected: ${[...extra, ...emulatorCode].join(', ')}`;
     rows.push({ label, packages: result.packages, ok, note, code: result.code, files: result.files });
@@ -109,7 +133,7 @@ export async function standardChecks({ emulator, credentialsPath }) {
   const mint = await loadedModules(['mint', '--no-open', '-o', '-', '-c', credentialsPath, '-s', SCOPE], { emulator });
   const early = mint.beforeUrl?.packages ?? [];
   const tooEarly = early.filter((name) => NOT_BEFORE_URL.includes(name));
-  const emulatorCode = mint.files.filter((file) => file.startsWith('gmail-token:dist/emulator/'));
+  const emulatorCode = mint.files.filter((file) => file.startsWith('gmail-token:src/emulator/'));
   const mintOk = mint.code === 0 && mint.marked && tooEarly.length === 0 && emulatorCode.length === 0;
   rows.push({
     label: 'mint, before the consent URL',

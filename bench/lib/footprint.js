@@ -21,7 +21,10 @@ export function tempDir(prefix) {
 export async function packProject(root, into) {
   const { stdout } = await run(NPM, ['pack', '--json', '--pack-destination', into, '--loglevel=error'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
   const [info] = JSON.parse(stdout);
-  return { tarball: join(into, info.filename), size: info.size, unpackedSize: info.unpackedSize, files: info.entryCount };
+  const tarball = join(into, info.filename);
+  const manifest = JSON.parse((await run('tar', ['-xzOf', tarball, 'package/package.json'])).stdout);
+  const runtimeDependencies = ['dependencies', 'optionalDependencies', 'peerDependencies'].reduce((sum, field) => sum + Object.keys(manifest[field] ?? {}).length, 0);
+  return { tarball, size: info.size, unpackedSize: info.unpackedSize, files: info.entryCount, runtimeDependencies };
 }
 
 /** The package name a folder `name` inside `parent` starts, if it is a package root. */

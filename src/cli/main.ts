@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from './commander.js';
+// Static, not lazy: every run ends here (--help and --version too), and in the bundle this keeps
+// it in the CLI's own chunk instead of one more module to resolve and read at start-up.
+import { ExitRequest, exitCodeFor } from './errors.js';
 
 /**
  * Only commander loads at start (chalk too when there is an error to show); each command imports
@@ -68,7 +71,6 @@ function emulatorCommand(): Command {
     .option('--force', 'overwrite the --write-credentials file', false)
     .action(async (options) => {
       const { runEmulator } = await import('./commands/emulator.js');
-      const { ExitRequest } = await import('./errors.js');
       throw new ExitRequest(await runEmulator(options));
     });
 }
@@ -99,7 +101,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (error) {
-    const { exitCodeFor } = await import('./errors.js');
     return exitCodeFor(error);
   }
 }
