@@ -97,7 +97,8 @@ export async function bundle({ write = true } = {}) {
     platform: 'node',
     target: 'node20',
     minify: true,
-    // Our errors name themselves after their class (new.target.name), which must survive minifying.
+    // Errors take their name from their class (ours by new.target.name, node-fetch's and gaxios's by
+    // constructor.name) and the network-error messages read it, so class names must survive minifying.
     keepNames: true,
     // Linked maps: Node reads them only when source maps are on (bin/ turns them on for DEBUG).
     sourcemap: 'linked',
