@@ -74,22 +74,33 @@ function run(command: string, args: string[], dir: string, env: Record<string, s
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-/** Saves a Node recipe under the name its first line gives, and runs the command that line gives. */
-function runNodeRecipe(code: string, dir: string, env: Record<string, string>, saveAs?: string) {
+/**
+ * Saves a Node recipe under the name its first line gives, and runs the command that line gives.
+ * The variants README offers: saved `as` another file name, or loading .env with `dotenv` in place of --env-file.
+ */
+function runNodeRecipe(code: string, dir: string, env: Record<string, string>, variant: Variant = {}) {
   const first = /^\/\/ Save as (\S+) and run: node (.+)$/m.exec(code.split('\n')[0] ?? '');
   if (!first) throw new Error(`a Node recipe starts with "// Save as <file> and run: node …", not: ${code.split('\n')[0]}`);
   const [, file, command] = first as unknown as [string, string, string];
-  writeFileSync(join(dir, saveAs ?? file), code);
-  const args = command.split(/\s+/).map((arg) => (arg === file && saveAs ? saveAs : arg));
+  writeFileSync(join(dir, variant.as ?? file), variant.dotenv ? `import 'dotenv/config';\n${code}` : code);
+  const args = command
+    .split(/\s+/)
+    .filter((arg) => !(variant.dotenv && arg.startsWith('--env-file=')))
+    .map((arg) => (arg === file ? (variant.as ?? file) : arg));
   return run(process.execPath, args, dir, env);
 }
 
+interface Variant {
+  as?: string;
+  dotenv?: boolean;
+}
+
 /** Mints as README says before the recipe, then runs the recipe, in a new project folder. */
-async function mintThenRun(name: string, env: Record<string, string>, saveAs?: string) {
+async function mintThenRun(name: string, env: Record<string, string>, variant?: Variant) {
   const { code, at } = recipe(name);
   const dir = project();
   const minted = await mintAsReadmeSays(at, dir);
-  return { minted, ...(await runNodeRecipe(code, dir, env, saveAs)) };
+  return { minted, ...(await runNodeRecipe(code, dir, env, variant)) };
 }
 
 async function tokenInfo(accessToken: string): Promise<{ email?: string } | null> {
@@ -121,18 +132,21 @@ describe("README's Node recipes, run as copied, against the emulator", () => {
 
   it('a recipe saved as .js runs in a project whose package.json says "type": "module"', async () => {
     writeFileSync(join(h.workspace.dir, 'package.json'), JSON.stringify({ type: 'module' }));
-    const ran = await mintThenRun('google-auth-library', emulatorEnv(), 'send.js');
+    const ran = await mintThenRun('google-auth-library', emulatorEnv(), { as: 'send.js' });
     expect(ran.code, ran.stderr).toBe(0);
     expect(h.emulator.messages).toHaveLength(1);
   });
 
-  it('nodemailer: node --env-file=.env logs in with XOAUTH2 as the consenting account, with a token from accessUrl', async () => {
+  it.each([
+    ['node --env-file=.env', {}],
+    ["dotenv's import 'dotenv/config' as its first line", { dotenv: true }],
+  ])('nodemailer, .env read by %s: logs in with XOAUTH2 as the consenting account, with a token from accessUrl', async (_how, variant: Variant) => {
     const account = /const account = '([^']+)'/.exec(recipe('nodemailer').code)?.[1] ?? '';
     h.emulator.behaviour.account = account;
     // Gmail's SMTP takes a token only for the account it was granted by: what tokeninfo says, with the email scope.
     const smtp = await startXoauth2Server(async (user, token) => (await tokenInfo(token))?.email === user);
     try {
-      const ran = await mintThenRun('nodemailer', { ...emulatorEnv(), SMTP_URL: smtp.url });
+      const ran = await mintThenRun('nodemailer', { ...emulatorEnv(), SMTP_URL: smtp.url }, variant);
       expect(ran.minted).toContain(`account: ${account}\n`);
       expect(ran.code, ran.stderr).toBe(0);
       expect(ran.stdout).toMatch(/^sent <.+>\n$/);
