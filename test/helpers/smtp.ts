@@ -10,8 +10,9 @@ export interface Xoauth2Server {
 }
 
 /**
- * A local SMTP server that takes XOAUTH2 logins only, as nodemailer's OAuth2 transport sends: `accepts` decides whether a
- * login's user and access token are good. Plain text on loopback, so no STARTTLS.
+ * A local SMTP server that takes XOAUTH2 logins only, as nodemailer's OAuth2 transport sends them:
+ * `accepts` decides whether a login's user and access token are good. Plain text on loopback, so no
+ * STARTTLS.
  */
 export async function startXoauth2Server(accepts: (user: string, token: string) => Promise<boolean>): Promise<Xoauth2Server> {
   const logins: Xoauth2Server['logins'] = [];
