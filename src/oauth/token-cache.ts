@@ -1,0 +1,46 @@
+import type { GoogleEndpoints } from '../core/endpoints.js';
+import type { StoredToken } from '../core/stored-token.js';
+import { reusableAccessToken, tokenFileWithAccess, type RefreshedAccess } from '../core/token-cache.js';
+import { readFileToUpdate, writeFileAtomic } from './files.js';
+import type { ClientSecrets, HttpPolicy } from './google.js';
+import { refreshAccess } from './refresh.js';
+
+export interface AccessTokenRequest {
+  stored: StoredToken;
+  secrets: ClientSecrets;
+  endpoints: GoogleEndpoints;
+  /** --no-cache: ask Google even when the stored token is fresh (the new one is still saved). */
+  noCache: boolean;
+  now: () => Date;
+  /** For people, on stderr: why the new token could not be saved. */
+  warn: (line: string) => void;
+  http?: HttpPolicy;
+}
+
+/**
+ * Writes the refreshed access token back only if the file still holds the refresh token it was
+ * read with: one replaced meanwhile (a new mint) is left alone. Read again right before the
+ * atomic replace; two calls racing here both hold valid tokens, so whichever lands last is fine.
+ */
+async function saveAccess(path: string, refreshToken: string, access: RefreshedAccess, warn: (line: string) => void): Promise<void> {
+  try {
+    const updated = tokenFileWithAccess(await readFileToUpdate(path), refreshToken, access);
+    if (updated === undefined) {
+      warn(`${path} changed while the token was refreshed (a new mint?), so it was left as it is.`);
+      return;
+    }
+    await writeFileAtomic(path, updated);
+  } catch {
+    warn(`The new access token could not be saved in ${path} (check that the file is not a link and its folder is writable); the next call will refresh again.`);
+  }
+}
+
+/** SPEC `access-token`: the stored token while it is fresh, else a refreshed one, saved where it came from. */
+export async function accessTokenFor(request: AccessTokenRequest): Promise<string> {
+  const { stored } = request;
+  const reusable = request.noCache ? undefined : reusableAccessToken(stored, request.now());
+  if (reusable) return reusable;
+  const fresh = await refreshAccess(stored, request.secrets, request.endpoints, request.http);
+  if (stored.file && stored.refreshToken) await saveAccess(stored.file, stored.refreshToken, fresh, request.warn);
+  return fresh.accessToken;
+}
