@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN } from './helpers/cli.js';
 import { childEnvironment } from './helpers/environment.js';
 import { useEmulatorHarness } from './helpers/harness.js';
 import { mintTokenFile } from './helpers/mint.js';
+import { startXoauth2Server } from './helpers/smtp.js';
 
 /**
  * The README's mail-program recipes, run with the real programs (Debian's msmtp, git-email and
@@ -35,45 +34,6 @@ function replaceLine(text: string, line: string, by: string): string {
 }
 
 const h = useEmulatorHarness();
-
-interface Login {
-  method: string;
-  user: string;
-  token: string;
-}
-
-/** An SMTP server that, as Gmail does, accepts only XOAUTH2 with a live token for the user logging in. */
-async function startXoauth2Server(tokeninfo: string) {
-  const logins: Login[] = [];
-  const delivered: string[] = [];
-  const server = new SMTPServer({
-    authMethods: ['XOAUTH2'],
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    logger: false,
-    onAuth(auth, _session, callback) {
-      logins.push({ method: auth.method, user: auth.username ?? '', token: auth.accessToken ?? '' });
-      void fetch(`${tokeninfo}?access_token=${encodeURIComponent(auth.accessToken ?? '')}`)
-        .then(async (answer) => (answer.ok ? ((await answer.json()) as { email?: string }).email : undefined))
-        .then((email) => (email && email === auth.username ? callback(null, { user: email }) : callback(new Error('Invalid credentials'))));
-    },
-    onData(stream, _session, callback) {
-      let text = '';
-      stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      stream.on('end', () => {
-        delivered.push(text);
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    logins,
-    delivered,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const running = new Set<ReturnType<typeof spawn>>();
 
