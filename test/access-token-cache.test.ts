@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runCliToEnd } from './helpers/cli.js';
@@ -69,6 +69,7 @@ describe('access-token reuses a fresh stored access token', () => {
     expect(now.token).toBe(printed);
     expect(Date.parse(String(now.expiry))).toBeGreaterThan(Date.now() + 30 * 60_000);
     expect(statSync(tokenPath()).mode & 0o777).toBe(0o600);
+    expect(readdirSync(h.workspace.dir).sort()).toEqual(['credentials.json', 'token.json']);
 
     const again = await cli(['access-token']);
     expect(again.stdout).toBe(`${printed}\n`);
@@ -97,6 +98,7 @@ describe('access-token reuses a fresh stored access token', () => {
     const now = readToken();
     expect(results.map((result) => result.stdout.trim())).toContain(now.token);
     expect({ ...now, token: old.token, expiry: old.expiry }).toEqual(old);
+    expect(readdirSync(h.workspace.dir).sort()).toEqual(['credentials.json', 'token.json']);
   });
 
   it('--no-cache asks Google even for a fresh token, and saves the new one', async () => {

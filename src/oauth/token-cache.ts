@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import type { StoredToken } from '../core/stored-token.js';
 import { reusableAccessToken, tokenFileWithAccess, type RefreshedAccess } from '../core/token-cache.js';
@@ -17,21 +20,34 @@ export interface AccessTokenRequest {
   http?: HttpPolicy;
 }
 
+/** Where the new file waits, complete and flushed, for the last look before it replaces the old one. */
+function stagingPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.refreshed`);
+}
+
 /**
  * Writes the refreshed access token back only if the file still holds the refresh token it was
- * read with: one replaced meanwhile (a new mint) is left alone. Read again right before the
- * atomic replace; two calls racing here both hold valid tokens, so whichever lands last is fine.
+ * read with: one replaced meanwhile (a new mint) is left alone. The new file is written and
+ * flushed first, then the old one is read once more right before the rename, so the window in
+ * which another writer could be overwritten is one read long. A file changed by another
+ * access-token meanwhile is left as well: the token it holds is as good as ours.
  */
 async function saveAccess(path: string, refreshToken: string, access: RefreshedAccess, warn: (line: string) => void): Promise<void> {
+  const staged = stagingPath(path);
   try {
-    const updated = tokenFileWithAccess(await readFileToUpdate(path), refreshToken, access);
-    if (updated === undefined) {
-      warn(`${path} changed while the token was refreshed (a new mint?), so it was left as it is.`);
-      return;
+    const read = await readFileToUpdate(path);
+    const updated = tokenFileWithAccess(read, refreshToken, access);
+    if (updated !== undefined) {
+      await writeFileAtomic(staged, updated);
+      if ((await readFileToUpdate(path)) === read) return await rename(staged, path);
     }
-    await writeFileAtomic(path, updated);
+    if (tokenFileWithAccess(await readFileToUpdate(path), refreshToken, access) === undefined) {
+      warn(`${path} changed while the token was refreshed (a new mint?), so it was left as it is.`);
+    }
   } catch {
     warn(`The new access token could not be saved in ${path} (check that the file is not a link and its folder is writable); the next call will refresh again.`);
+  } finally {
+    await unlink(staged).catch(() => undefined);
   }
 }
 
