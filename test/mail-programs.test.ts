@@ -44,7 +44,8 @@ function run(command: string, args: string[], options: { cwd: string; env: NodeJ
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stdin.end(options.input ?? '');
+  // A program may exit before reading all its input; its exit code then tells what happened.
+  child.stdin.on('error', () => undefined).end(options.input ?? '');
   return new Promise<{ code: number | null; output: string }>((resolve) =>
     child.on('close', (code) => {
       running.delete(child);
