@@ -63,7 +63,7 @@ print(json.dumps({"token": creds.token, "valid": creds.valid, "client_id": creds
     expect(minted.code).toBe(0);
     const env = Object.fromEntries(minted.stdout.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
 
-    const smtp = await startXoauth2Server((_user, token) => isLiveAccessToken(token));
+    const smtp = await startXoauth2Server(`${h.emulator.origin}/tokeninfo`);
     try {
       const transport = nodemailer.createTransport({
         host: '127.0.0.1',
@@ -84,11 +84,10 @@ print(json.dumps({"token": creds.token, "valid": creds.valid, "client_id": creds
     } finally {
       await smtp.close();
     }
-    const { logins, delivered } = smtp;
-    expect(logins).toHaveLength(1);
-    expect(logins[0]?.user).toBe('tester@example.com');
-    expect(await isLiveAccessToken(logins[0]?.token ?? '')).toBe(true);
-    expect(delivered[0]).toMatch(/Subject: interop/);
+    expect(smtp.logins).toHaveLength(1);
+    expect(smtp.logins[0]?.user).toBe('tester@example.com');
+    expect(await isLiveAccessToken(smtp.logins[0]?.token ?? '')).toBe(true);
+    expect(smtp.delivered[0]).toMatch(/Subject: interop/);
   });
 
   it("python-dotenv (Debian's python3-dotenv), which Django settings often load .env with, reads what mint writes", async () => {

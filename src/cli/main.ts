@@ -54,7 +54,8 @@ function checkCommand(): Command {
 
 function accessTokenCommand(): Command {
   return clientOptions(tokenSourceOptions(new Command('access-token')))
-    .description('print a fresh access token (only the token) on stdout')
+    .description('print a fresh access token (only the token) on stdout; from a token.json, reused while it has over a minute left')
+    .option('--no-cache', 'always ask Google for a new access token (still saved to the token.json)')
     .action(async (options) => (await import('./commands/access-token.js')).runAccessToken(options));
 }
 
