@@ -26,6 +26,9 @@ export const DEMO_RECIPIENT = 'someone@example.com';
 /** The same scopes as the mint command shown for the step: email lets the check name the account. */
 export const DEMO_SCOPES = ['gmail.send', 'email'];
 
+/** The key that marks a token.json the demo kept; the real commands refuse such a file. */
+export const DEMO_MARKER = 'gmail_token_demo';
+
 const KEPT_NOTE =
   'Emulator token from `gmail-token demo`: it was revoked when the demo ended and works with no Google service. Mint a real one with `gmail-token mint`.';
 
@@ -36,7 +39,7 @@ const KEPT_NOTE =
  */
 export function keptTokenJson(token: MintedToken): string {
   const file = JSON.parse(tokenJson(token)) as Record<string, unknown>;
-  return JSON.stringify({ gmail_token_demo: KEPT_NOTE, ...file }, null, 2) + '\n';
+  return JSON.stringify({ [DEMO_MARKER]: KEPT_NOTE, ...file }, null, 2) + '\n';
 }
 
 /** .env as `mint -f env` writes it, after a comment that dotenv (and python-dotenv) skips. */

@@ -1,3 +1,4 @@
+import { DEMO_MARKER } from './demo.js';
 import { UsageError } from './errors.js';
 
 /** A token someone kept: a token.json, env values, or a bare token given on the command line. */
@@ -41,6 +42,9 @@ export function parseTokenFile(text: string, source: string): StoredToken {
   const record = file as Record<string, unknown>;
   if ('installed' in record || 'web' in record) {
     throw new UsageError(`${source} is an OAuth client (credentials.json), not a token. Run \`gmail-token mint\` to get a token.json.`);
+  }
+  if (DEMO_MARKER in record) {
+    throw new UsageError(`${source} holds an emulator token kept by \`gmail-token demo\`; it works with nothing else. Mint a real one with \`gmail-token mint\`.`);
   }
   const token: StoredToken = {
     source,
