@@ -3,7 +3,7 @@
  * real headless Chromium clicking Allow; --keep; a step that fails; Ctrl-C. One in-process run
  * shows the emulator stopped by the demo itself, with this process still alive to see it.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 import type { Browser } from 'playwright-core';
@@ -139,6 +139,16 @@ describe('gmail-token demo with a browser', () => {
     expect(result.stderr).toMatch(/✓ mint\s+you chose Allow; refresh token for tester@example\.com/);
     for (const line of STEP_LINES) expect(result.stderr).toMatch(line);
     expect(listing(workspace.dir)).toEqual([]);
+  });
+
+  it('gives consent itself, and says so, when the browser launcher fails', async () => {
+    const failing = workspace.file('failing-browser.sh', '#!/bin/sh\nexit 1\n');
+    chmodSync(failing, 0o755);
+    const result = await demo([], { ...HEADLESS, BROWSER: failing, XDG_CURRENT_DESKTOP: 'X-Generic' }).exit;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/The browser launcher failed \(exit \d+\): the demo gives consent itself instead\./);
+    expect(result.stderr).toMatch(/✓ mint\s+the demo chose Allow/);
+    for (const line of STEP_LINES) expect(result.stderr).toMatch(line);
   });
 
   it('names the step that did not behave as expected and exits 1: no consent within --timeout', async () => {

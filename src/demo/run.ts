@@ -67,7 +67,8 @@ async function runSteps(session: DemoSession, keep: string | undefined, effects:
 /** Starts the emulator, runs every step against it, and stops it however the run ends. */
 export async function runDemo(request: DemoRequest, effects: DemoEffects): Promise<void> {
   if (request.keep !== undefined) await checkKeepFolder(request.keep);
-  const emulator = await startEmulator({ behaviour: { consent: request.approval === 'self' ? 'approve' : 'page' } });
+  // The consent page waits for Allow; the demo switches it to approve at once when it gives consent itself.
+  const emulator = await startEmulator({ behaviour: { consent: 'page' } });
   try {
     effects.started(emulator.origin);
     const endpoints = resolveEndpoints({ emulatorHost: emulator.hostPort });

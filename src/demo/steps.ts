@@ -6,7 +6,7 @@
 import { parseCredentials } from '../core/credentials.js';
 import { DEMO_RECIPIENT, DEMO_SCOPES } from '../core/demo.js';
 import type { GoogleEndpoints } from '../core/endpoints.js';
-import { FlowError } from '../core/errors.js';
+import { FlowError, GmailTokenError } from '../core/errors.js';
 import type { MintedToken } from '../core/output.js';
 import { expandScopes } from '../core/scopes.js';
 import type { StoredToken } from '../core/stored-token.js';
@@ -30,7 +30,8 @@ export interface DemoSession {
   /** 'self': no browser can open (or --auto-approve), so the demo approves consent itself. */
   approval: 'browser' | 'self';
   timeoutSeconds: number;
-  openBrowser(url: string): Promise<void>;
+  /** Opens the consent page for the person; calls `failed` when no browser came up. */
+  openBrowser(url: string, failed: () => void): Promise<void>;
   /** The mint flow's own lines for the person (the consent URL), when a person must act. */
   tell(line: string): void;
   signal: AbortSignal;
@@ -43,9 +44,30 @@ function secretsOf(stored: StoredToken): ClientSecrets {
   return { clientId: stored.clientId ?? '', clientSecret: stored.clientSecret ?? '' };
 }
 
+/**
+ * How consent is given: by the person in a browser, or by the demo itself when no browser can
+ * open (or the one launched did not come up). A failed self-approval ends the wait for consent.
+ */
+function consentGiver(session: DemoSession): { openUrl(url: string): Promise<void>; signal: AbortSignal } {
+  const failure = new AbortController();
+  const approveItself = (url: string): Promise<void> => {
+    session.emulator.behaviour.consent = 'approve';
+    return approveConsent(url, session.signal);
+  };
+  const fallBack = (url: string) => () =>
+    void approveItself(url).catch((error: unknown) => {
+      failure.abort(error instanceof GmailTokenError ? error : new FlowError('The demo could not give consent itself.'));
+    });
+  return {
+    openUrl: (url) => (session.approval === 'self' ? approveItself(url) : session.openBrowser(url, fallBack(url))),
+    signal: AbortSignal.any([session.signal, failure.signal]),
+  };
+}
+
 export async function mintStep(session: DemoSession): Promise<StepOutcome & { token: MintedToken }> {
   const client = parseCredentials(JSON.stringify(session.emulator.credentialsFile()), CLIENT_SOURCE);
   const self = session.approval === 'self';
+  const consent = consentGiver(session);
   const request: MintRequest = {
     client,
     clientSource: CLIENT_SOURCE,
@@ -57,14 +79,15 @@ export async function mintStep(session: DemoSession): Promise<StepOutcome & { to
     manual: false,
   };
   const token = await mintToken(request, {
-    openUrl: (url) => (self ? approveConsent(url, session.signal) : session.openBrowser(url)),
+    openUrl: consent.openUrl,
     tell: (line) => (self ? undefined : session.tell(line)),
     readPasted: () => Promise.reject(new FlowError('The demo never asks for a pasted URL.')),
-    signal: session.signal,
+    signal: consent.signal,
     now: session.now,
   });
   if (token.account !== session.emulator.behaviour.account) throw new FlowError(`the token names the account "${token.account}".`);
-  return { token, did: `${self ? 'the demo' : 'you'} chose Allow; refresh token for ${token.account}` };
+  const who = session.emulator.behaviour.consent === 'approve' ? 'the demo' : 'you';
+  return { token, did: `${who} chose Allow; refresh token for ${token.account}` };
 }
 
 /** The header lines a person recognises, with control characters neutralised before printing. */

@@ -48,7 +48,7 @@ export async function runDemoCommand(options: DemoCliOptions): Promise<void> {
         say(paint.dim('Each step runs what the command on its right runs against Google.'));
       },
       done: showStep,
-      openBrowser: openInBrowser,
+      openBrowser: (url, failed) => openInBrowser(url, { advice: 'the demo gives consent itself instead', run: failed }),
       tell: say,
       signal: interruptOnSignals(),
       now: () => new Date(),
