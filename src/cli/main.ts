@@ -81,8 +81,8 @@ function revokeCommand(): Command {
 
 function demoCommand(): Command {
   return new Command('demo')
-    .description('run mint, check --send-test, access-token and revoke against a built-in emulator: no Google account needed')
-    .option('--auto-approve', 'choose Allow on the consent page without a browser', false)
+    .description('see the whole job work (mint, check --send-test, access-token, revoke) on a built-in emulator: no Google account needed')
+    .option('--auto-approve', 'give consent without a browser, even where one could open', false)
     .option('--keep <dir>', "keep the token.json and .env it made in this new or empty folder (emulator tokens)")
     .option('--timeout <seconds>', 'give up waiting for consent in the browser after this long', '300')
     .action(async (options) => (await import('./commands/demo.js')).runDemoCommand(options));
