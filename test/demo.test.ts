@@ -76,7 +76,7 @@ describe('gmail-token demo, unattended', () => {
     expect(readFileSync(join(workspace.dir, '.env'), 'utf8')).toBe('OTHER=1\n');
   });
 
-  it('--keep writes token.json and .env (0600), marked as the emulator\'s; later commands refuse the token.json', async () => {
+  it('--keep writes token.json and .env (0600), marked as the emulator\'s; later commands refuse them', async () => {
     const result = await demo(['--auto-approve', '--keep', 'kept'], {}).exit;
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/With --auto-approve/);
@@ -89,14 +89,15 @@ describe('gmail-token demo, unattended', () => {
     expect(token).toMatchObject({ type: 'authorized_user', account: 'tester@example.com' });
     expect(token.token_uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/token$/);
     const env = readFileSync(join(dir, '.env'), 'utf8');
-    expect(env).toMatch(/^# Emulator token from `gmail-token demo`/);
+    expect(env).toMatch(/^# gmail_token_demo: Emulator token from `gmail-token demo`/);
     expect(parse(env)).toEqual({ GMAIL_API_CLIENT_ID: token.client_id, GMAIL_API_CLIENT_SECRET: token.client_secret, GMAIL_API_REFRESH_TOKEN: token.refresh_token });
 
     // Revoked, and the emulator that issued them is gone; a real command says so rather than try.
-    for (const command of ['check', 'access-token', 'revoke']) {
-      const later = await runCliToEnd([command, '--token-file', 'kept/token.json'], { cwd: workspace.dir });
+    for (const [command, from] of [['check', '--token-file'], ['access-token', '--env-file'], ['revoke', '--token-file'], ['revoke', '--env-file']] as const) {
+      const file = from === '--token-file' ? 'kept/token.json' : 'kept/.env';
+      const later = await runCliToEnd([command, from, file], { cwd: workspace.dir });
       expect(later.code).toBe(2);
-      expect(later.stderr).toMatch(/kept\/token\.json holds an emulator token kept by `gmail-token demo`.*`gmail-token mint`/);
+      expect(later.stderr).toContain(`${file} holds an emulator token kept by \`gmail-token demo\``);
     }
   });
 

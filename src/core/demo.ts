@@ -26,8 +26,10 @@ export const DEMO_RECIPIENT = 'someone@example.com';
 /** The same scopes as the mint command shown for the step: email lets the check name the account. */
 export const DEMO_SCOPES = ['gmail.send', 'email'];
 
-/** The key that marks a token.json the demo kept; the real commands refuse such a file. */
+/** Marks the token.json (a key) and the .env (a comment) that the demo kept; the real commands refuse both. */
 export const DEMO_MARKER = 'gmail_token_demo';
+
+const DEMO_ENV_COMMENT = `# ${DEMO_MARKER}: `;
 
 const KEPT_NOTE =
   'Emulator token from `gmail-token demo`: it was revoked when the demo ended and works with no Google service. Mint a real one with `gmail-token mint`.';
@@ -44,5 +46,15 @@ export function keptTokenJson(token: MintedToken): string {
 
 /** .env as `mint -f env` writes it, after a comment that dotenv (and python-dotenv) skips. */
 export function keptEnv(token: MintedToken): string {
-  return `# ${KEPT_NOTE}\n${envText(envEntries('GMAIL_API_', token))}`;
+  return `${DEMO_ENV_COMMENT}${KEPT_NOTE}\n${envText(envEntries('GMAIL_API_', token))}`;
+}
+
+export function isKeptEnv(text: string): boolean {
+  return text.startsWith(DEMO_ENV_COMMENT);
+}
+
+export function keptByDemo(source: string, kind: 'token.json' | '.env'): string {
+  // `mint -f env` updating the kept .env keeps its comment; the person can drop the line then.
+  const after = kind === '.env' ? ' If a real token has since been written into it, delete its first line.' : '';
+  return `${source} holds an emulator token kept by \`gmail-token demo\`; it works with nothing else. Mint a real one with \`gmail-token mint\`.${after}`;
 }
