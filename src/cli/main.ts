@@ -80,6 +80,15 @@ function revokeCommand(): Command {
     .action(async (options) => (await import('./commands/revoke.js')).runRevoke(options));
 }
 
+function demoCommand(): Command {
+  return new Command('demo')
+    .description('see the whole job work (mint, check --send-test, access-token, revoke) on a built-in emulator: no Google account needed')
+    .option('--auto-approve', 'give consent without a browser, even where one could open', false)
+    .option('--keep <dir>', "keep the token.json and .env it made in this new or empty folder (emulator tokens)")
+    .option('--timeout <seconds>', 'give up waiting for consent in the browser after this long', '300')
+    .action(async (options) => (await import('./commands/demo.js')).runDemoCommand(options));
+}
+
 export function buildProgram(): Command {
   const program = new Command('gmail-token')
     .description('Mint, check and revoke Gmail OAuth refresh tokens with the loopback flow.')
@@ -90,7 +99,8 @@ export function buildProgram(): Command {
     .addCommand(revokeCommand())
     .addCommand(checkCommand())
     .addCommand(accessTokenCommand())
-    .addCommand(emulatorCommand());
+    .addCommand(emulatorCommand())
+    .addCommand(demoCommand());
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,3 +1,4 @@
+import { DEMO_MARKER, keptByDemo } from './demo.js';
 import { UsageError } from './errors.js';
 
 /** A token someone kept: a token.json, env values, or a bare token given on the command line. */
@@ -57,6 +58,7 @@ export function parseTokenFile(text: string, source: string): StoredToken {
   if ('installed' in record || 'web' in record) {
     throw new UsageError(`${source} is an OAuth client (credentials.json), not a token. Run \`gmail-token mint\` to get a token.json.`);
   }
+  if (DEMO_MARKER in record) throw new UsageError(keptByDemo(source, 'token.json'));
   const token: StoredToken = {
     source,
     refreshToken: optionalString(record, 'refresh_token', source),

@@ -148,7 +148,7 @@ function checkGrant(grant: CodeGrant, requested: readonly string[]): string {
 }
 
 /** Rejects with the signal's reason as soon as Ctrl-C arrives, even mid-request. */
-function interruptible<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function interruptible<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (signal.aborted) reject(signal.reason);
     signal.addEventListener('abort', () => reject(signal.reason), { once: true });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { isKeptEnv, keptByDemo } from '../core/demo.js';
 import { parseDotenv } from '../core/dotenv.js';
 import { parseTokenFile, tokenFromEnv, type StoredToken } from '../core/stored-token.js';
 import { fileExists, readTextFile } from './files.js';
@@ -20,7 +21,9 @@ function bareToken(value: string): StoredToken {
 }
 
 async function fromEnvFile(path: string, prefix: string): Promise<StoredToken> {
-  const values = parseDotenv(await readTextFile(path, 'The env file'));
+  const text = await readTextFile(path, 'The env file');
+  if (isKeptEnv(text)) throw new UsageError(keptByDemo(path, '.env'));
+  const values = parseDotenv(text);
   const token = tokenFromEnv((name) => values.get(name), prefix, path);
   if (!token) throw new UsageError(`${path} has no ${prefix}REFRESH_TOKEN. Check the file, or --env-prefix if your names differ.`);
   return token;
