@@ -18,6 +18,8 @@ export type {
   SentMessage,
   TokenFault,
 } from './types.js';
+export { EMULATOR_PROJECT_NUMBER, GMAIL_ERRORS, type GmailError, type GmailErrorName } from './gmail-errors.js';
+export { INVALID_RAPT_FAULT } from './routes-token.js';
 
 const DEFAULT_CLIENT: EmulatorClient = {
   clientId: 'emulator-desktop.apps.googleusercontent.com',
