@@ -106,7 +106,7 @@ describe('authorization code flow', () => {
     const { location, state, tokens, client } = await mint([SEND, 'email', 'openid']);
     expect(`${location.origin}${location.pathname}`).toBe(LOOPBACK);
     expect(location.searchParams.get('state')).toBe(state);
-    expect(location.searchParams.get('scope')).toBe(`${SEND} ${EMAIL} openid`);
+    expect(location.searchParams.get('scope')).toBe(`email ${SEND} ${EMAIL} openid`);
     expect(location.searchParams.get('authuser')).toBe('0');
     expect(tokens.refresh_token).toMatch(/^1\/\/emu-/);
     expect(tokens.access_token).toMatch(/^ya29\.emu-/);
@@ -243,7 +243,7 @@ describe('consent screen', () => {
     emu.behaviour.consent = 'deny';
     const { url, state } = await consentUrl([SEND]);
     const location = await redirectOf(url);
-    expect(Object.fromEntries(location.searchParams)).toEqual({ error: 'access_denied', state });
+    expect(Object.fromEntries(location.searchParams)).toEqual({ error: 'access_denied', state, iss: 'https://accounts.google.com' });
   });
 
   it('grants only the scopes left ticked (granular consent)', async () => {
