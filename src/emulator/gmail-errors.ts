@@ -16,6 +16,9 @@ export interface GmailError {
   details?: object[];
 }
 
+/** Mail to `<name>@` this domain is answered with the Gmail error of that name. */
+export const FAULT_DOMAIN = 'gmail-errors.invalid';
+
 /** The emulator's stand-in for a Cloud project number, as Google prints it in these errors. */
 export const EMULATOR_PROJECT_NUMBER = '123456789012';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Handler } from './context.js';
-import { GMAIL_ERRORS, gmailErrorBody, type GmailError } from './gmail-errors.js';
+import { FAULT_DOMAIN, GMAIL_ERRORS, gmailErrorBody, type GmailError, type GmailErrorName } from './gmail-errors.js';
 import { Rejection, apiError, bearerToken, json, unauthenticated, type Reply } from './http.js';
 import { canSendMail } from './scopes.js';
 import type { EmulatorBehaviour } from './types.js';
@@ -44,6 +44,18 @@ function sendFault(behaviour: EmulatorBehaviour): GmailError | undefined {
   return typeof fault === 'string' ? GMAIL_ERRORS[fault] : (fault ?? undefined);
 }
 
+/**
+ * From outside the process (`gmail-token emulator`), a message to `<reason>@FAULT_DOMAIN` gets
+ * that Gmail error: `.invalid` is reserved (RFC 2606), so no real address is ever caught.
+ */
+function recipientFault(message: string): GmailError | undefined {
+  const headerBlock = message.split(/\r?\n\r?\n/, 1)[0] ?? '';
+  const to = /^to:[ \t]*(?:.*<)?([^@\s<>]+)@([^\s>,]+)/im.exec(headerBlock);
+  if (to?.[2]?.toLowerCase() !== FAULT_DOMAIN) return undefined;
+  const name = to[1] as string;
+  return Object.hasOwn(GMAIL_ERRORS, name) ? GMAIL_ERRORS[name as GmailErrorName] : undefined;
+}
+
 export const sendPost: Handler = (ctx, call) => {
   const access = ctx.store.liveAccess(bearerToken(call.headers));
   if (!access) return unauthenticated();
@@ -54,6 +66,8 @@ export const sendPost: Handler = (ctx, call) => {
   if (fault) return gmailError(fault);
   const payload = parsePayload(call.body);
   const { raw, message } = decodeRaw(payload.raw);
+  const asked = recipientFault(message);
+  if (asked) return gmailError(asked);
   const id = randomBytes(8).toString('hex');
   // Replying into a known thread keeps it; anything else starts a new one, like a fresh send.
   const known = ctx.messages.some((m) => m.threadId === payload.threadId);
