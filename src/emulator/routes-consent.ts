@@ -1,3 +1,4 @@
+import { GOOGLE_ISSUER } from '../core/consent.js';
 import type { Context, Handler } from './context.js';
 import type { ConsentRequest } from './grants.js';
 import { Rejection, type Reply } from './http.js';
@@ -5,7 +6,6 @@ import { consentPage, errorPage } from './pages.js';
 import { EMAIL_SCOPE, PROFILE_SCOPE, parseScopes } from './scopes.js';
 import type { EmulatorClient } from './types.js';
 
-export const GOOGLE_ISSUER = 'https://accounts.google.com';
 /** The account that plays one missing from the app's Test users (`--login-hint` picks it). */
 export const NOT_A_TEST_USER = 'not-a-test-user@example.com';
 

@@ -48,7 +48,6 @@ export interface MintEffects {
   remindWhileWaiting?(remind: () => void): () => void;
 }
 
-
 interface ConsentCode {
   code: string;
   verifier: string;
@@ -91,7 +90,7 @@ async function showConsentUrl(request: MintRequest, effects: MintEffects, url: s
 
 async function awaitConsent(request: MintRequest, effects: MintEffects, waitFor: (signal: AbortSignal) => Promise<Consent>): Promise<string> {
   const signal = AbortSignal.any([effects.signal, AbortSignal.timeout(request.timeoutSeconds * 1000)]);
-  // A line printed under the --manual paste prompt would garble it; that mode already says what to do.
+  // A line printed under the --manual paste prompt would garble it; there only the timeout names the causes.
   const remind = request.manual ? () => () => undefined : (effects.remindWhileWaiting ?? remindLater);
   const cancelHint = remind(() => effects.tell(`Still waiting for consent. ${NO_REDIRECT_CAUSES}`));
   const consent = await waitFor(signal)
