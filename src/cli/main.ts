@@ -76,7 +76,8 @@ function emulatorCommand(): Command {
 
 function revokeCommand(): Command {
   return tokenSourceOptions(new Command('revoke'))
-    .description("revoke a token at Google (ends the whole grant when it is a refresh token)")
+    .description("revoke a token at Google: the app loses access to the account, so all its tokens from this client stop")
+    .option('-y, --yes', 'do not ask first on a terminal (off a terminal it never asks)', false)
     .action(async (options) => (await import('./commands/revoke.js')).runRevoke(options));
 }
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseLoginHint, parsePort, parseTimeout } from '../../core/args.js';
-import { EMULATOR_HOST_VARIABLE, resolveEndpoints } from '../../core/endpoints.js';
+import { EMULATOR_HOST_VARIABLE, acceptedIssuers, resolveEndpoints } from '../../core/endpoints.js';
 import { checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, renderOutput, type Format, type MintedToken } from '../../core/output.js';
 import { expandScopes } from '../../core/scopes.js';
 import { loadClient } from '../../oauth/client-source.js';
@@ -53,7 +53,18 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
       : await planOutput(path, { force: options.force, update: format === 'env', confirmOverwrite: asking ? confirmOverwrite : undefined });
   if (format === 'env') checkEnvOutput(client, prefix, path !== undefined && plan === 'update' ? await readFileToUpdate(path) : undefined);
   return {
-    request: { client, clientSource: source, scopes, endpoints, port, loginHint, timeoutSeconds, openBrowser: options.open, manual: options.manual },
+    request: {
+      client,
+      clientSource: source,
+      scopes,
+      endpoints,
+      issuers: acceptedIssuers(process.env[EMULATOR_HOST_VARIABLE]),
+      port,
+      loginHint,
+      timeoutSeconds,
+      openBrowser: options.open,
+      manual: options.manual,
+    },
     destination: { format, prefix, path, plan },
   };
 }
