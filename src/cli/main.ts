@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { neutralise } from '../core/terminal.js';
 import { Command, Option } from './commander.js';
 
 /**
@@ -34,6 +35,7 @@ function mintCommand(): Command {
     .option('--manual', 'for SSH and containers: print the URL, then read back the URL the browser was sent to (or its code)', false)
     .option('--login-hint <email>', 'pre-select this Google account')
     .option('--timeout <seconds>', 'give up waiting for consent after this long', '300')
+    .option('--if-unwritable <action>', 'when the token cannot be written: ask, beside (a new file next to --out), stdout or revoke (default: ask on a terminal, else beside)')
     .action(async (options) => (await import('./commands/mint.js')).runMint(options));
 }
 
@@ -90,7 +92,10 @@ export function buildProgram(): Command {
     .addCommand(checkCommand())
     .addCommand(accessTokenCommand())
     .addCommand(emulatorCommand());
-  for (const command of program.commands) command.exitOverride();
+  // commander quotes what was typed (an unknown option, a bad choice): neutralised like our own errors.
+  const output = { outputError: (text: string, write: (text: string) => void) => write(text.split('\n').map(neutralise).join('\n')) };
+  program.configureOutput(output);
+  for (const command of program.commands) command.exitOverride().configureOutput(output);
   return program;
 }
 

@@ -1,6 +1,7 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError } from '../core/errors.js';
+import { neutralise } from '../core/terminal.js';
 
 type GoogleAuthLibrary = typeof import('google-auth-library');
 
@@ -80,8 +81,7 @@ export function googleFailure(error: unknown): GoogleFailure {
   const body = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
   const nested = typeof body.error === 'object' && body.error !== null ? (body.error as Record<string, unknown>) : undefined;
   const text = (value: unknown): string | undefined =>
-    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-    typeof value === 'string' ? value.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 200) : undefined;
+    typeof value === 'string' ? neutralise(value.slice(0, 200)) : undefined;
   return {
     status: failure.response?.status,
     error: text(nested ? nested.status : body.error),
