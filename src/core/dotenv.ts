@@ -174,14 +174,15 @@ function mergeBytes(existing: Buffer, entries: EnvEntries): Buffer {
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**
- * The file cut where dotenv's lines end, as [line, end, line, end, …, line]: it turns `\r\n` and
- * a lone `\r` into `\n`, and its regex's `^` and `$` also stop at U+2028 and U+2029 (in UTF-8
- * here). None of these bytes is ever part of another character, so the lines decoded one by one
- * are the lines of the decoded file, and an assignment's line numbers point at the right bytes.
+ * Where each line of the file starts and where its content ends (before its line end), cut where
+ * dotenv's lines end: it turns `\r\n` and a lone `\r` into `\n`, and its regex's `^` and `$` also
+ * stop at U+2028 and U+2029 (in UTF-8 here). None of these bytes is ever part of another
+ * character, so the lines decoded one by one are the lines of the decoded file, and an
+ * assignment's line numbers point at the right bytes.
  */
-function splitLines(bytes: Buffer): Buffer[] {
-  const parts: Buffer[] = [];
-  let lineStart = 0;
+function lineBounds(bytes: Buffer): { starts: number[]; ends: number[] } {
+  const starts = [0];
+  const ends: number[] = [];
   for (let i = 0; i < bytes.length; ) {
     const byte = bytes[i];
     let width = 0;
@@ -192,12 +193,12 @@ function splitLines(bytes: Buffer): Buffer[] {
       i++;
       continue;
     }
-    parts.push(bytes.subarray(lineStart, i), bytes.subarray(i, i + width));
+    ends.push(i);
     i += width;
-    lineStart = i;
+    starts.push(i);
   }
-  parts.push(bytes.subarray(lineStart));
-  return parts;
+  ends.push(bytes.length);
+  return { starts, ends };
 }
 
 /** Our new line for an assignment that was `line`: its BOM and `export` kept, the rest ours. */
@@ -209,22 +210,20 @@ function replacementFor(line: Buffer, entry: [string, string]): Buffer {
 
 function updateInPlace(existing: Buffer, text: string, entries: EnvEntries): { updated: Buffer; missing: EnvEntries } {
   const values = new Map(entries);
-  const parts = splitLines(existing);
-  const replaced = new Map<number, { lastLine: number; line: Buffer }>();
+  const { starts, ends } = lineBounds(existing);
+  const pieces: Buffer[] = [];
+  let copied = 0;
   const seen = new Set<string>();
   for (const { name, firstLine, lastLine } of assignments(text)) {
     const value = values.get(name);
     if (value === undefined) continue;
-    replaced.set(firstLine, { lastLine, line: replacementFor(parts[firstLine * 2] ?? Buffer.alloc(0), [name, value]) });
+    const [start = 0, end = 0] = [starts[firstLine], ends[lastLine]];
+    pieces.push(existing.subarray(copied, start), replacementFor(existing.subarray(start, ends[firstLine]), [name, value]));
+    copied = end;
     seen.add(name);
   }
-  const kept: Buffer[] = [];
-  for (let line = 0; line * 2 < parts.length; line++) {
-    const replacement = replaced.get(line);
-    if (replacement) line = replacement.lastLine;
-    kept.push(replacement?.line ?? parts[line * 2] ?? Buffer.alloc(0), parts[line * 2 + 1] ?? Buffer.alloc(0));
-  }
-  return { updated: Buffer.concat(kept), missing: entries.filter(([name]) => !seen.has(name)) };
+  pieces.push(existing.subarray(copied));
+  return { updated: Buffer.concat(pieces), missing: entries.filter(([name]) => !seen.has(name)) };
 }
 
 /** What the update should read as: our keys with the new values, every other key as before. */
