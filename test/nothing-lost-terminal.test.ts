@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { neutralise } from '../src/core/terminal.js';
 import { pool } from './helpers/async.js';
 import { followConsent, redirectUriOf } from './helpers/browser.js';
 import { runCli, runCliToEnd } from './helpers/cli.js';
 import { useEmulatorHarness } from './helpers/harness.js';
+import { runs } from './helpers/properties.js';
 
 /**
  * Issue 11, terminal safety and strict numbers: text from the network, a file or the person's own
@@ -109,5 +112,20 @@ describe('--timeout and --port take whole numbers in their ranges only', () => {
       run.child.kill('SIGTERM');
       expect((await run.exit).code).toBe(130);
     }
+  });
+});
+
+describe('the one neutraliser', () => {
+  it('leaves no control character in any text, and leaves text without one as it was', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+        const shownText = neutralise(text);
+        expect(shownText).not.toMatch(RAW_CONTROL);
+        expect(shownText).not.toMatch(/[\n\u2028\u2029\u2066-\u2069]/);
+        // eslint-disable-next-line no-control-regex -- the characters it must escape
+        if (!/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(text)) expect(shownText).toBe(text);
+      }),
+      runs(2000),
+    );
   });
 });
