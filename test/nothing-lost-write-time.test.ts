@@ -157,6 +157,26 @@ describe('a token.json that appears while consent is given', () => {
   });
 });
 
+describe('an overwrite agreed on a terminal', () => {
+  it('replaces only the file the person agreed to: one changed during consent is kept, and the token goes where they say', async () => {
+    writeFileSync(path('token.json'), 'old\n');
+    const terminal = runOnTerminal(['mint', '--no-open'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    await terminal.waitFor(/Overwrite it\?/);
+    terminal.type('y\r');
+    const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
+    writeFileSync(path('token.json'), 'edited during consent\n');
+    await followConsent(url);
+    await terminal.waitFor(/Keep the refresh token how\?/);
+    terminal.type('kept.json\r');
+    const result = await terminal.exit;
+    expect(result.code).toBe(1);
+    expect(result.screen).toMatch(/token\.json changed while consent was given, so it was kept as it is/);
+    expect(readFileSync(path('token.json'), 'utf8')).toBe('edited during consent\n');
+    expect(JSON.parse(readFileSync(path('kept.json'), 'utf8')).type).toBe('authorized_user');
+    noLeftovers();
+  });
+});
+
 describe('two mints to one path', () => {
   async function twoAtOnce(args: string[]) {
     const runs = [runCli(['mint', '--no-open', ...args], options()), runCli(['mint', '--no-open', ...args], options())];
