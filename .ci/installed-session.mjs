@@ -1,6 +1,6 @@
 // The README's emulator session, run with the package as npm installed it from the tarball: the
 // newest registry versions its ranges allow (not the lockfile's), so a dependency release that
-// breaks mint, check, access-token or revoke shows here before a user meets it.
+// breaks mint, check, access-token, revoke or demo shows here before a user meets it.
 // Usage: node installed-session.mjs <folder the tarball was installed into>
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -51,3 +51,6 @@ try {
   emulator.child.kill('SIGTERM');
   await emulator.exit;
 }
+
+// The README's first command, as `npx gmail-token demo` runs it on a machine with no display.
+await expectExit('demo', ['demo', '--auto-approve']);

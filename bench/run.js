@@ -21,6 +21,7 @@ import { promisify } from 'node:util';
 import { BIN, PEERS, ROOT, SCOPE, SYSTEM_PYTHON, TIME_BIN, childEnv, fileExists, hasRefreshToken, median, playBrowser, timedRun } from './lib/common.js';
 import { installed, packProject, tempDir } from './lib/footprint.js';
 import { ALLOWED_AT_START, standardChecks } from './loaded-modules.js';
+import { measureAccessToken } from './access-token.js';
 
 const count = (name, fallback) => {
   const value = Number(process.env[name]);
@@ -351,6 +352,18 @@ async function footprint() {
   }
 }
 
+async function accessToken(emulator, credentialsPath, work) {
+  progress(`access-token: ${WARMUP} warm-up + ${RUNS} runs each of node -e 0, a fresh stored token, --no-cache`);
+  section(`access-token from a token.json whose access token is fresh (spawn to exit, median of ${RUNS})`);
+  try {
+    const medians = await measureAccessToken({ emulator, credentialsPath, work, runs: RUNS, warmup: WARMUP });
+    row('access-token, stored token reused', ms(medians.cached), `node -e 0: ${ms(medians.node)}`, medians.cached / medians.node, 'info');
+    row('  vs access-token --no-cache (asks Google)', ms(medians.cached), `--no-cache: ${ms(medians.noCache)}`, medians.cached / medians.noCache, 'info');
+  } catch (error) {
+    failed('access-token', error);
+  }
+}
+
 // ── main ─────────────────────────────────────────────────────────────────────────────────────
 async function main() {
   const emulatorModule = join(ROOT, 'dist', 'emulator', 'index.js');
@@ -370,6 +383,7 @@ async function main() {
     const bareNode = await startup();
     const targets = await mintFlow(emulator, credentialsPath, bareNode);
     await memory(targets, emulator);
+    await accessToken(emulator, credentialsPath, work);
   } finally {
     rmSync(work, { recursive: true, force: true });
     await emulator.close();

@@ -37,7 +37,7 @@ describe('check', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(Object.keys(report).sort()).toEqual(
-      ['access_token_expiry', 'account', 'can_send', 'client_id', 'ok', 'problem', 'refresh_token_expires_soon', 'refresh_token_expiry', 'scopes', 'source', 'test_message_id'].sort(),
+      ['access_token_expiry', 'account', 'can_send', 'client_id', 'ok', 'problem', 'refresh_token_expires_soon', 'refresh_token_expiry', 'scopes', 'source', 'stored_access_token_expiry', 'stored_access_token_fresh', 'test_message_id'].sort(),
     );
     expect(report).toMatchObject({ ok: true, can_send: true, account: 'tester@example.com', client_id: h.emulator.defaultClient.clientId, problem: null });
     expect(Date.parse(report.access_token_expiry)).toBeGreaterThan(Date.now());
@@ -173,7 +173,8 @@ describe('access-token', () => {
   it('exits 1 with the reason and nothing on stdout when the token is dead', async () => {
     await mintTokenFile(h.emulator, h.workspace.dir);
     await cli(['revoke']);
-    const result = await cli(['access-token']);
+    // The stored access token cannot know it was revoked; --no-cache asks Google.
+    const result = await cli(['access-token', '--no-cache']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/invalid_grant/);

@@ -106,7 +106,7 @@ describe('authorization code flow', () => {
     const { location, state, tokens, client } = await mint([SEND, 'email', 'openid']);
     expect(`${location.origin}${location.pathname}`).toBe(LOOPBACK);
     expect(location.searchParams.get('state')).toBe(state);
-    expect(location.searchParams.get('scope')).toBe(`${SEND} ${EMAIL} openid`);
+    expect(location.searchParams.get('scope')).toBe(`email ${SEND} ${EMAIL} openid`);
     expect(location.searchParams.get('authuser')).toBe('0');
     expect(tokens.refresh_token).toMatch(/^1\/\/emu-/);
     expect(tokens.access_token).toMatch(/^ya29\.emu-/);
@@ -202,7 +202,7 @@ describe('authorization code flow', () => {
     const other: EmulatorClient = { clientId: 'other.apps.googleusercontent.com', clientSecret: 'GOCSPX-other', type: 'installed', redirectUris: [] };
     emu.addClient(other);
     const refused = await failure(refreshWith(tokens.refresh_token, oauthClient(other)));
-    expect(refused).toMatchObject({ status: 400, data: { error: 'unauthorized_client' } });
+    expect(refused).toMatchObject({ status: 401, data: { error: 'unauthorized_client' } });
   });
 });
 
@@ -243,7 +243,7 @@ describe('consent screen', () => {
     emu.behaviour.consent = 'deny';
     const { url, state } = await consentUrl([SEND]);
     const location = await redirectOf(url);
-    expect(Object.fromEntries(location.searchParams)).toEqual({ error: 'access_denied', state });
+    expect(Object.fromEntries(location.searchParams)).toEqual({ error: 'access_denied', state, iss: 'https://accounts.google.com' });
   });
 
   it('grants only the scopes left ticked (granular consent)', async () => {
@@ -336,14 +336,18 @@ describe('Gmail send', () => {
 
     const readonly = (await mint([READONLY])).tokens.access_token;
     const forbidden = await send(readonly, { raw: rfc2822('a@example.net') });
-    expect(await forbidden.json()).toEqual({ error: { code: 403, message: 'Request had insufficient authentication scopes.', status: 'PERMISSION_DENIED' } });
+    expect(await forbidden.json()).toMatchObject({
+      error: { code: 403, message: 'Request had insufficient authentication scopes.', status: 'PERMISSION_DENIED', errors: [{ reason: 'insufficientPermissions' }] },
+    });
 
     const token = (await mint([SEND])).tokens.access_token;
-    for (const payload of [{}, { raw: 'not base64!' }, { raw: Buffer.from('no headers here').toString('base64url') }]) {
+    for (const payload of [{}, { raw: 'not base64!' }]) {
       const bad = await send(token, payload);
       expect(bad.status).toBe(400);
       expect(await bad.json()).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Invalid value for ByteString/) } });
     }
+    const noRecipient = await send(token, { raw: Buffer.from('no headers here').toString('base64url') });
+    expect(await noRecipient.json()).toMatchObject({ error: { code: 400, message: 'Recipient address required', errors: [{ reason: 'invalidArgument' }] } });
     expect(emu.messages).toEqual([]);
   });
 });

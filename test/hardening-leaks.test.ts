@@ -301,7 +301,8 @@ describe('no secret leaks, on every command and error path', () => {
         return [
           () => run(`mint fault ${label}`, ['mint', '--no-open', '-o', `fault-${stages.indexOf(stage)}.json`], { env }),
           () => run(`check fault ${label}`, ['check', '--json', '--token-file', 'faults.json'], { env }),
-          () => run(`access-token fault ${label}`, ['access-token', '--token-file', 'faults.json'], { env }),
+          // --no-cache: the stored access token is fresh, and the refresh is what meets the fault.
+          () => run(`access-token fault ${label}`, ['access-token', '--no-cache', '--token-file', 'faults.json'], { env }),
         ];
       }),
     );
@@ -314,7 +315,7 @@ describe('no secret leaks, on every command and error path', () => {
     const file = tokenJson();
     // A wrong client secret for a good refresh token.
     writeFileSync(join(workspace.dir, 'wrong.json'), JSON.stringify({ ...file, client_secret: WRONG_SECRET }));
-    const wrong = await Promise.all([run('check wrong secret', ['check', '--token-file', 'wrong.json']), run('access-token wrong secret', ['access-token', '--token-file', 'wrong.json'])]);
+    const wrong = await Promise.all([run('check wrong secret', ['check', '--token-file', 'wrong.json']), run('access-token wrong secret', ['access-token', '--no-cache', '--token-file', 'wrong.json'])]);
     for (const outcome of wrong) expect(outcome.code).toBe(1);
 
     // Revoke (from the file, then again: already invalid; and by value on the command line).
@@ -326,7 +327,7 @@ describe('no secret leaks, on every command and error path', () => {
     expect(unreachable.code).toBe(1);
 
     // A revoked token: invalid_grant, whose explanation must not quote the token.
-    const [revoked, ...others] = await Promise.all([run('check revoked', ['check']), run('check --json revoked', ['check', '--json']), run('access-token revoked', ['access-token'])]);
+    const [revoked, ...others] = await Promise.all([run('check revoked', ['check']), run('check --json revoked', ['check', '--json']), run('access-token revoked', ['access-token', '--no-cache'])]);
     expect(revoked.stderr).toMatch(/invalid_grant/);
     for (const outcome of [revoked, ...others]) expect(outcome.code).toBe(1);
   }, 60_000);

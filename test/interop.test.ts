@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GoogleAuth, UserRefreshClient } from 'google-auth-library';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { followConsent } from './helpers/browser.js';
 import { envLine } from '../src/core/dotenv.js';
 import { runCli } from './helpers/cli.js';
 import { mintTokenFile } from './helpers/mint.js';
 import { useEmulatorHarness } from './helpers/harness.js';
+import { startXoauth2Server } from './helpers/smtp.js';
 
 /** Debian's interpreter, where apt's python3-google-auth lives (not a pyenv one on PATH). */
 const PYTHON = '/usr/bin/python3';
@@ -63,35 +63,11 @@ print(json.dumps({"token": creds.token, "valid": creds.valid, "client_id": creds
     expect(minted.code).toBe(0);
     const env = Object.fromEntries(minted.stdout.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
 
-    const logins: { user: string; token: string }[] = [];
-    const delivered: string[] = [];
-    const smtp = new SMTPServer({
-      authMethods: ['XOAUTH2'],
-      disabledCommands: ['STARTTLS'],
-      allowInsecureAuth: true,
-      logger: false,
-      onAuth(auth, _session, callback) {
-        logins.push({ user: auth.username ?? '', token: auth.accessToken ?? '' });
-        void isLiveAccessToken(auth.accessToken ?? '').then((live) =>
-          live ? callback(null, { user: auth.username }) : callback(new Error('Invalid access token')),
-        );
-      },
-      onData(stream, _session, callback) {
-        let text = '';
-        stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-        stream.on('end', () => {
-          delivered.push(text);
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const smtp = await startXoauth2Server(`${h.emulator.origin}/tokeninfo`);
     try {
-      const address = smtp.server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
       const transport = nodemailer.createTransport({
         host: '127.0.0.1',
-        port,
+        port: smtp.port,
         secure: false,
         ignoreTLS: true,
         auth: {
@@ -106,12 +82,12 @@ print(json.dumps({"token": creds.token, "valid": creds.valid, "client_id": creds
       await transport.sendMail({ from: 'tester@example.com', to: 'friend@example.org', subject: 'interop', text: 'hello' });
       transport.close();
     } finally {
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await smtp.close();
     }
-    expect(logins).toHaveLength(1);
-    expect(logins[0]?.user).toBe('tester@example.com');
-    expect(await isLiveAccessToken(logins[0]?.token ?? '')).toBe(true);
-    expect(delivered[0]).toMatch(/Subject: interop/);
+    expect(smtp.logins).toHaveLength(1);
+    expect(smtp.logins[0]?.user).toBe('tester@example.com');
+    expect(await isLiveAccessToken(smtp.logins[0]?.token ?? '')).toBe(true);
+    expect(smtp.delivered[0]).toMatch(/Subject: interop/);
   });
 
   it("python-dotenv (Debian's python3-dotenv), which Django settings often load .env with, reads what mint writes", async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { neutralise } from '../src/core/terminal.js';
+import { escapeControls, neutralise } from '../src/core/terminal.js';
 import { pool } from './helpers/async.js';
 import { followConsent, redirectUriOf } from './helpers/browser.js';
 import { runCli, runCliToEnd } from './helpers/cli.js';
@@ -42,7 +42,7 @@ describe('text from the network', () => {
     expect(result.code).toBe(1);
     const lines = safeLines(result.stderr);
     expect(lines.some((line) => line.startsWith('error: a line of its own'))).toBe(false);
-    expect(result.stderr).toContain('Google ended consent with server_error\\x1b]0;owned\\x07\\x1b[2J\\x0d\\x0aerror: a line of its own\\x9b31m\\u202e');
+    expect(result.stderr).toContain('Google ended consent with server_error ]0;owned [2J error: a line of its own 31m ');
   });
 
   it("the token endpoint's error_description", async () => {
@@ -52,7 +52,7 @@ describe('text from the network', () => {
     const result = await run.exit;
     expect(result.code).toBe(1);
     safeLines(result.stderr);
-    expect(result.stderr).toContain('\\x1b]0;owned\\x07');
+    expect(result.stderr).toContain(' ]0;owned [2J error: a line of its own 31m ');
   });
 
   it('the account email Google reports, in the summary', async () => {
@@ -62,17 +62,18 @@ describe('text from the network', () => {
     const result = await run.exit;
     expect(result.code).toBe(0);
     safeLines(result.stderr);
-    expect(result.stderr).toMatch(/account: tester\\x1b\]0;owned/);
+    expect(result.stderr).toContain('account: tester ]0;owned [2J error: a line of its own 31m @example.com');
   });
 });
 
-describe("the person's own input, shown escaped in errors", () => {
+/** The person's own values are shown escaped; a file name, like network text, is neutralised. */
+describe("the person's own input, in errors", () => {
   const cases: [string, string[], RegExp][] = [
     ['--login-hint with CR/LF', ['mint', '--no-open', '--login-hint', 'you@example.com\r\nerror: forged'], /--login-hint "you@example\.com\\x0d\\x0aerror: forged" is not an email address/],
     ['--send-test with CR/LF', ['check', '--send-test', 'you@example.com\r\nBcc: them@example.com'], /--send-test "you@example\.com\\x0d\\x0aBcc: them@example\.com" is not an email address/],
     ['--format with an escape (commander\'s own message)', ['mint', '--no-open', '-f', '\u001b[2Jjson'], /argument '\\x1b\[2Jjson' is invalid/],
     ['--scope with an escape', ['mint', '--no-open', '-s', 'gmail.\u001b[2Jsend'], /Unknown scope "gmail\.\\x1b\[2Jsend"/],
-    ['a file name with an escape', ['mint', '--no-open', '-o', 'no\u001b[2Jdir/token.json'], /folder .*no\\x1b\[2Jdir does not exist/],
+    ['a file name with an escape', ['mint', '--no-open', '-o', 'no\u001b[2Jdir/token.json'], /folder .*no \[2Jdir does not exist/],
   ];
   for (const [name, args, message] of cases) {
     it(name, async () => {
@@ -120,6 +121,7 @@ describe('the one neutraliser', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
         const shownText = neutralise(text);
+        expect(escapeControls(text)).not.toMatch(RAW_CONTROL);
         expect(shownText).not.toMatch(RAW_CONTROL);
         expect(shownText).not.toMatch(/[\n\u2028\u2029\u2066-\u2069]/);
         // eslint-disable-next-line no-control-regex -- the characters it must escape

@@ -1,23 +1,36 @@
 import { browserUnavailable } from '../core/browser.js';
 import { warn } from './render.js';
 
-const BY_HAND = 'open the URL above in a browser yourself';
-const MANUAL = 'or run again with --manual if that browser cannot reach this machine';
+/** What to say, and do, when no browser opens. */
+export interface BrowserFallback {
+  advice: string;
+  run?: () => void;
+}
 
-/** A browser that will not start is not fatal: the URL is already on stderr to open by hand. */
-export async function openInBrowser(url: string): Promise<void> {
+/** mint's: the URL is already on stderr, so the person opens it by hand. */
+const OPEN_BY_HAND: BrowserFallback = {
+  advice: 'open the URL above in a browser yourself, or run again with --manual if that browser cannot reach this machine',
+};
+
+/** A browser that will not start is not fatal: `fallback` says (and does) what happens instead. */
+export async function openInBrowser(url: string, fallback: BrowserFallback = OPEN_BY_HAND): Promise<void> {
+  const failed = (what: string): void => {
+    warn(`${what}: ${fallback.advice}.`);
+    fallback.run?.();
+  };
   const reason = browserUnavailable(process.platform, process.env);
   if (reason) {
-    warn(`No browser can be opened here: ${reason}. So ${BY_HAND}, ${MANUAL}.`);
+    warn(`No browser can be opened here: ${reason}. So ${fallback.advice}.`);
+    fallback.run?.();
     return;
   }
   try {
     const { default: open } = await import('open');
     const launcher = await open(url);
     launcher.once('exit', (code) => {
-      if (code) warn(`The browser launcher failed (exit ${code}): ${BY_HAND}, ${MANUAL}.`);
+      if (code) failed(`The browser launcher failed (exit ${code})`);
     });
   } catch {
-    warn(`Could not launch a browser: ${BY_HAND}, ${MANUAL}.`);
+    failed('Could not launch a browser');
   }
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { neutralise } from '../core/terminal.js';
+import { escapeControls } from '../core/terminal.js';
 import { Command, Option } from './commander.js';
 
 /**
@@ -56,7 +56,8 @@ function checkCommand(): Command {
 
 function accessTokenCommand(): Command {
   return clientOptions(tokenSourceOptions(new Command('access-token')))
-    .description('print a fresh access token (only the token) on stdout')
+    .description('print a fresh access token (only the token) on stdout; from a token.json, reused while it has over a minute left')
+    .option('--no-cache', 'always ask Google for a new access token (still saved to the token.json)')
     .action(async (options) => (await import('./commands/access-token.js')).runAccessToken(options));
 }
 
@@ -77,8 +78,18 @@ function emulatorCommand(): Command {
 
 function revokeCommand(): Command {
   return tokenSourceOptions(new Command('revoke'))
-    .description("revoke a token at Google (ends the whole grant when it is a refresh token)")
+    .description("revoke a token at Google: the app loses access to the account, so all its tokens from this client stop")
+    .option('-y, --yes', 'do not ask first on a terminal (off a terminal it never asks)', false)
     .action(async (options) => (await import('./commands/revoke.js')).runRevoke(options));
+}
+
+function demoCommand(): Command {
+  return new Command('demo')
+    .description('see the whole job work (mint, check --send-test, access-token, revoke) on a built-in emulator: no Google account needed')
+    .option('--auto-approve', 'give consent without a browser, even where one could open', false)
+    .option('--keep <dir>', "keep the token.json and .env it made in this new or empty folder (emulator tokens)")
+    .option('--timeout <seconds>', 'give up waiting for consent in the browser after this long', '300')
+    .action(async (options) => (await import('./commands/demo.js')).runDemoCommand(options));
 }
 
 export function buildProgram(): Command {
@@ -91,9 +102,10 @@ export function buildProgram(): Command {
     .addCommand(revokeCommand())
     .addCommand(checkCommand())
     .addCommand(accessTokenCommand())
-    .addCommand(emulatorCommand());
-  // commander quotes what was typed (an unknown option, a bad choice): neutralised like our own errors.
-  const output = { outputError: (text: string, write: (text: string) => void) => write(text.split('\n').map(neutralise).join('\n')) };
+    .addCommand(emulatorCommand())
+    .addCommand(demoCommand());
+  // commander quotes what was typed (an unknown option, a bad choice): escaped, like our own errors.
+  const output = { outputError: (text: string, write: (text: string) => void) => write(text.split('\n').map(escapeControls).join('\n')) };
   program.configureOutput(output);
   for (const command of program.commands) command.exitOverride().configureOutput(output);
   return program;

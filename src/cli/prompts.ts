@@ -21,9 +21,14 @@ function promptEnded(signal?: AbortSignal) {
   };
 }
 
-export async function confirmOverwrite(path: string): Promise<boolean> {
+/** A yes/no question whose answer, unless typed, is no. */
+export async function askYesNo(question: string): Promise<boolean> {
   const { default: confirm } = await import('@inquirer/confirm');
-  return confirm({ message: `${neutralise(path)} already exists. Overwrite it?`, default: false }, context()).catch(promptEnded());
+  return confirm({ message: question, default: false }, context()).catch(promptEnded());
+}
+
+export function confirmOverwrite(path: string): Promise<boolean> {
+  return askYesNo(`${neutralise(path)} already exists. Overwrite it?`);
 }
 
 export async function askForCredentials(explanation: string): Promise<string | undefined> {

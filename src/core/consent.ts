@@ -48,12 +48,33 @@ function single(params: URLSearchParams, name: string): string | undefined {
   return values.length === 1 ? values[0] : undefined;
 }
 
+/** The issuer Google names in its redirect (RFC 9207 `iss`). */
+export const GOOGLE_ISSUER = 'https://accounts.google.com';
+
+export interface ExpectedCallback {
+  path: string;
+  state: string;
+  /** Who may answer as `iss`; Google alone unless the emulator is in use. */
+  issuers?: readonly string[];
+}
+
+/**
+ * RFC 9207 section 2.4: an `iss` that is present must be the issuer we sent the person to; a
+ * redirect without one is still accepted, as older Google answers carry none.
+ */
+function wrongIssuer(params: URLSearchParams, issuers: readonly string[]): boolean {
+  const named = params.getAll('iss');
+  return named.length > 1 || (named.length === 1 && !issuers.includes(named[0] as string));
+}
+
+export const WRONG_ISSUER = 'its issuer (iss) is not the one consent was asked of';
+
 /**
  * Judges one request to the loopback server. Only the callback path with exactly one `state`
- * equal to ours is accepted; any other request on that path is rejected and the flow keeps
- * waiting, so a forged or stray request cannot end it.
+ * equal to ours, from the expected issuer, is accepted; any other request on that path is
+ * rejected and the flow keeps waiting, so a forged or stray request cannot end it.
  */
-export function parseCallback(target: string, expected: { path: string; state: string }): Callback {
+export function parseCallback(target: string, expected: ExpectedCallback): Callback {
   // The raw request target, not a WHATWG URL: that parser strips tabs and newlines, resolves dot
   // segments and reads `/\host/cb` as host + path, so targets that are not our path would match.
   const query = target.indexOf('?');
@@ -64,6 +85,7 @@ export function parseCallback(target: string, expected: { path: string; state: s
   if (state === undefined || !sameSecret(state, expected.state)) {
     return { kind: 'rejected', reason: 'state does not match' };
   }
+  if (wrongIssuer(params, expected.issuers ?? [GOOGLE_ISSUER])) return { kind: 'rejected', reason: WRONG_ISSUER };
   const code = single(params, 'code');
   const error = single(params, 'error');
   if (error !== undefined) {
@@ -83,7 +105,7 @@ export type Pasted = Extract<Callback, { kind: 'code' } | { kind: 'error' }> | {
  * Judges what a person pasted in --manual mode: the whole URL their browser was sent to (whose
  * state must be ours, on our callback path), or the bare code from it.
  */
-export function parsePasted(text: string, expected: { path: string; state: string }): Pasted {
+export function parsePasted(text: string, expected: ExpectedCallback): Pasted {
   const pasted = text.trim();
   if (pasted === '') return { kind: 'invalid', problem: 'Nothing was pasted.' };
   if (/^https?:\/\//i.test(pasted)) {
@@ -96,6 +118,7 @@ export function parsePasted(text: string, expected: { path: string; state: strin
     const callback = parseCallback(url.pathname + url.search, expected);
     if (callback.kind === 'code' || callback.kind === 'error') return callback;
     if (callback.kind === 'not-found') return { kind: 'invalid', problem: `That URL is not this run's redirect (its path should be ${expected.path}).` };
+    if (callback.reason === WRONG_ISSUER) return { kind: 'invalid', problem: `That URL was refused: ${WRONG_ISSUER}.` };
     return { kind: 'invalid', problem: "That URL does not carry this run's state; paste the address from the consent you just gave." };
   }
   if (/^[\w\-./~%]+$/.test(pasted)) {

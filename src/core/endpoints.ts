@@ -1,3 +1,4 @@
+import { GOOGLE_ISSUER } from './consent.js';
 import { UsageError } from './errors.js';
 import { shown } from './terminal.js';
 
@@ -68,4 +69,9 @@ export function resolveEndpoints(options: { emulatorHost?: string; authUri?: str
     consent: options.authUri ? checkedUri(options.authUri, 'auth_uri') : GOOGLE.consent,
     token: options.tokenUri ? checkedUri(options.tokenUri, 'token_uri') : GOOGLE.token,
   };
+}
+
+/** Who may name itself as `iss` on the consent redirect: Google, and under the emulator variable the emulator too. */
+export function acceptedIssuers(emulatorHost: string | undefined): string[] {
+  return emulatorHost ? [GOOGLE_ISSUER, emulatorOrigin(emulatorHost)] : [GOOGLE_ISSUER];
 }

@@ -1,3 +1,4 @@
+import { DEMO_MARKER, keptByDemo } from './demo.js';
 import { UsageError } from './errors.js';
 
 /** A token someone kept: a token.json, env values, or a bare token given on the command line. */
@@ -5,11 +6,15 @@ export interface StoredToken {
   source: string;
   refreshToken?: string;
   accessToken?: string;
+  /** When the stored access token stops working, if the file says (`expiry`). */
+  accessTokenExpiry?: Date;
   clientId?: string;
   clientSecret?: string;
   tokenUri?: string;
   account?: string;
   refreshTokenExpiry?: Date;
+  /** The token.json it was read from: the one place a refreshed access token can be written back. */
+  file?: string;
 }
 
 function optionalString(file: Record<string, unknown>, key: string, source: string): string | undefined {
@@ -27,6 +32,17 @@ function optionalDate(file: Record<string, unknown>, key: string, source: string
   return date;
 }
 
+/**
+ * `expiry` only says how long the stored access token may be reused, so one that cannot be read
+ * means "refresh it" rather than a file to refuse (google-auth and others write their own forms).
+ */
+function cacheExpiry(file: Record<string, unknown>): Date | undefined {
+  const value = file.expiry;
+  if (typeof value !== 'string') return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
 /** Reads a token.json as written by `mint` (or by google-auth's `to_json()`). */
 export function parseTokenFile(text: string, source: string): StoredToken {
   let file: unknown;
@@ -42,10 +58,12 @@ export function parseTokenFile(text: string, source: string): StoredToken {
   if ('installed' in record || 'web' in record) {
     throw new UsageError(`${source} is an OAuth client (credentials.json), not a token. Run \`gmail-token mint\` to get a token.json.`);
   }
+  if (DEMO_MARKER in record) throw new UsageError(keptByDemo(source, 'token.json'));
   const token: StoredToken = {
     source,
     refreshToken: optionalString(record, 'refresh_token', source),
     accessToken: optionalString(record, 'token', source) ?? optionalString(record, 'access_token', source),
+    accessTokenExpiry: cacheExpiry(record),
     clientId: optionalString(record, 'client_id', source),
     clientSecret: optionalString(record, 'client_secret', source),
     tokenUri: optionalString(record, 'token_uri', source),

@@ -112,11 +112,17 @@ export class GrantStore {
     return grant.refreshExpiresAt === undefined || grant.refreshExpiresAt > Date.now() ? grant : undefined;
   }
 
-  /** Ends the grant behind a live refresh or access token; false when the token was not live. */
+  /**
+   * Revoking any live token removes the app's access to the account, so every grant that account
+   * gave this client ends, not only the one behind the token (Google's "Using OAuth 2.0 to Access
+   * Google APIs", revoking a token; observed in Significant-Gravitas/AutoGPT#10493). False when the
+   * token was not live.
+   */
   revoke(token: string): boolean {
     const grant = this.liveRefresh(token) ?? this.liveAccess(token)?.grant;
     if (!grant) return false;
-    grant.live = false;
+    const account = grant.account.toLowerCase();
+    for (const g of this.grants) if (g.clientId === grant.clientId && g.account.toLowerCase() === account) g.live = false;
     return true;
   }
 

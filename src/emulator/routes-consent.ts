@@ -1,9 +1,13 @@
+import { GOOGLE_ISSUER } from '../core/consent.js';
 import type { Context, Handler } from './context.js';
 import type { ConsentRequest } from './grants.js';
 import { Rejection, type Reply } from './http.js';
 import { consentPage, errorPage } from './pages.js';
-import { parseScopes } from './scopes.js';
+import { EMAIL_SCOPE, PROFILE_SCOPE, parseScopes } from './scopes.js';
 import type { EmulatorClient } from './types.js';
+
+/** The account that plays one missing from the app's Test users (`--login-hint` picks it). */
+export const NOT_A_TEST_USER = 'not-a-test-user@example.com';
 
 const INVALID_REQUEST = "Access blocked: This app's request is invalid";
 const OOB_URIS = new Set(['urn:ietf:wg:oauth:2.0:oob', 'urn:ietf:wg:oauth:2.0:oob:auto', 'oob']);
@@ -86,24 +90,66 @@ function checkRequest(ctx: Context, params: URLSearchParams): ConsentRequest {
   return { client, redirectUri, scopes, state, codeChallenge, offline: accessType === 'offline', forceConsent: prompts.includes('consent'), account };
 }
 
-/** Google leaves ':' and '/' bare in what it appends, so codes arrive as `4/0…` in the address bar. */
-function googleEncode(value: string): string {
+/** Google leaves ':' and '/' bare in the code, so it arrives as `4/0…` in the address bar. */
+function codeEncode(value: string): string {
   return encodeURIComponent(value).replace(/%2F/gi, '/').replace(/%3A/gi, ':');
 }
 
-function redirectTo(request: ConsentRequest, params: Array<[string, string]>): Reply {
-  const all: Array<[string, string]> = request.state === undefined ? params : [['state', request.state], ...params];
-  const query = all.map(([key, value]) => `${key}=${googleEncode(value)}`).join('&');
+/** `iss` and `scope` come form-encoded: `+` for spaces, `%3A` and `%2F` (openiddict/openiddict-core#2428). */
+function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+function redirectTo(ctx: Context, request: ConsentRequest, params: Array<[string, string]>): Reply {
+  // Google names itself as `iss` right after `state` (openiddict-core#2428); RFC 9207 puts it on errors too.
+  const iss: [string, string] = ['iss', ctx.behaviour().issuer ?? GOOGLE_ISSUER];
+  const all: Array<[string, string]> = request.state === undefined ? [iss, ...params] : [['state', request.state], iss, ...params];
+  const query = all.map(([key, value]) => `${key}=${key === 'code' ? codeEncode(value) : formEncode(value)}`).join('&');
   const separator = request.redirectUri.includes('?') ? '&' : '?';
   return { kind: 'redirect', location: `${request.redirectUri}${separator}${query}` };
 }
 
+/**
+ * The redirect's `scope` lists `email` and `profile` by their short names too, next to their URLs
+ * (dnplus/streamlit-oauth#40). Which account is Workspace, the emulator cannot know: an address
+ * outside the consumer domains below is treated as one, and gets `hd` (MomenSherif/react-oauth#77).
+ */
+function redirectScope(granted: readonly string[]): string {
+  const short = [...(granted.includes(EMAIL_SCOPE) ? ['email'] : []), ...(granted.includes(PROFILE_SCOPE) ? ['profile'] : [])];
+  return [...short, ...granted].join(' ');
+}
+
+const CONSUMER_DOMAINS = new Set(['gmail.com', 'googlemail.com', 'example.com']);
+
+function hostedDomain(account: string): [string, string][] {
+  const domain = account.slice(account.lastIndexOf('@') + 1).toLowerCase();
+  return account.includes('@') && !CONSUMER_DOMAINS.has(domain) ? [['hd', domain]] : [];
+}
+
 /** Unticking every scope is a refusal, as on Google's granular consent screen. */
 export function approve(ctx: Context, request: ConsentRequest, granted: string[]): Reply {
-  if (granted.length === 0) return redirectTo(request, [['error', 'access_denied']]);
+  if (granted.length === 0) return redirectTo(ctx, request, [['error', 'access_denied']]);
   const code = ctx.store.issueCode(request, granted);
-  const scope = granted.join(' ');
-  return redirectTo(request, [['code', code], ['scope', scope], ['authuser', '0'], ['prompt', 'consent']]);
+  return redirectTo(ctx, request, [
+    ['code', code],
+    ['scope', redirectScope(granted)],
+    ['authuser', '0'],
+    ...hostedDomain(request.account),
+    ['prompt', 'consent'],
+  ]);
+}
+
+/**
+ * An account that is not a test user of an app in Testing gets Google's own error page and is
+ * never sent back to the app (levz0r/gmail-tester#79).
+ */
+function notATestUser(request: ConsentRequest): Reply {
+  return errorPage(
+    403,
+    'access_denied',
+    `Access blocked: ${request.client.clientId} has not completed the Google verification process`,
+    `${request.account} cannot use this app: it is being tested and can only be accessed by developer-approved testers. If you think you should have access, contact the developer.`,
+  );
 }
 
 function ticked(request: ConsentRequest, pick: ((requested: string[]) => string[]) | undefined): string[] {
@@ -115,7 +161,8 @@ function ticked(request: ConsentRequest, pick: ((requested: string[]) => string[
 export const consentGet: Handler = (ctx, call) => {
   const request = checkRequest(ctx, new URLSearchParams(call.query));
   const behaviour = ctx.behaviour();
-  if (behaviour.consent === 'deny') return redirectTo(request, [['error', 'access_denied']]);
+  if (request.account.toLowerCase() === NOT_A_TEST_USER) return notATestUser(request);
+  if (behaviour.consent === 'deny') return redirectTo(ctx, request, [['error', 'access_denied']]);
   if (behaviour.consent === 'approve') return approve(ctx, request, ticked(request, behaviour.grantScopes));
   const requestId = ctx.store.holdConsent(request);
   const { client, account, scopes, redirectUri } = request;
@@ -125,7 +172,7 @@ export const consentGet: Handler = (ctx, call) => {
 export const decisionPost: Handler = (ctx, call) => {
   const request = ctx.store.takeConsent(call.form['request'] ?? '');
   if (!request) blocked(400, 'invalid_request', 'This consent request has expired or was already answered. Start again from the app.');
-  if (call.form['decision'] !== 'allow') return redirectTo(request, [['error', 'access_denied']]);
+  if (call.form['decision'] !== 'allow') return redirectTo(ctx, request, [['error', 'access_denied']]);
   const kept = call.formParams.getAll('scope');
   return approve(ctx, request, request.scopes.filter((scope) => kept.includes(scope)));
 };

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Handler } from './context.js';
-import { Rejection, apiError, bearerToken, insufficientScopes, json, unauthenticated } from './http.js';
+import { FAULT_DOMAIN, GMAIL_ERRORS, gmailErrorBody, type GmailError, type GmailErrorName } from './gmail-errors.js';
+import { Rejection, apiError, bearerToken, json, unauthenticated, type Reply } from './http.js';
 import { canSendMail } from './scopes.js';
+import type { EmulatorBehaviour } from './types.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 /** An RFC 2822 header block needs a recipient before Gmail will send anything. */
@@ -25,22 +27,47 @@ function parsePayload(body: string): { raw: unknown; threadId: unknown } {
   throw new Rejection(apiError(400, 'Invalid JSON payload received.', 'INVALID_ARGUMENT'));
 }
 
+function gmailError(error: GmailError, headers?: Record<string, string>): Reply {
+  return json(error.code, gmailErrorBody(error), headers);
+}
+
 function decodeRaw(raw: unknown): { raw: string; message: string } {
   if (typeof raw !== 'string' || !BASE64URL.test(raw)) badRaw(raw);
   const message = Buffer.from(raw, 'base64url').toString('utf8');
   const headerBlock = message.split(/\r?\n\r?\n/, 1)[0] ?? '';
-  if (!TO_HEADER.test(headerBlock)) badRaw(raw);
+  if (!TO_HEADER.test(headerBlock)) throw new Rejection(gmailError(GMAIL_ERRORS.invalidArgument));
   return { raw, message };
+}
+
+function sendFault(behaviour: EmulatorBehaviour): GmailError | undefined {
+  const fault = behaviour.sendFault;
+  return typeof fault === 'string' ? GMAIL_ERRORS[fault] : (fault ?? undefined);
+}
+
+/**
+ * From outside the process (`gmail-token emulator`), a message to `<reason>@FAULT_DOMAIN` gets
+ * that Gmail error: `.invalid` is reserved (RFC 2606), so no real address is ever caught.
+ */
+function recipientFault(message: string): GmailError | undefined {
+  const headerBlock = message.split(/\r?\n\r?\n/, 1)[0] ?? '';
+  const to = /^to:[ \t]*(?:.*<)?([^@\s<>]+)@([^\s>,]+)/im.exec(headerBlock);
+  if (to?.[2]?.toLowerCase() !== FAULT_DOMAIN) return undefined;
+  const name = to[1] as string;
+  return Object.hasOwn(GMAIL_ERRORS, name) ? GMAIL_ERRORS[name as GmailErrorName] : undefined;
 }
 
 export const sendPost: Handler = (ctx, call) => {
   const access = ctx.store.liveAccess(bearerToken(call.headers));
   if (!access) return unauthenticated();
-  if (!canSendMail(access.grant.scopes)) return insufficientScopes();
-  const fault = ctx.behaviour().sendFault;
-  if (fault) return apiError(fault.code, fault.message, fault.status);
+  if (!canSendMail(access.grant.scopes)) {
+    return gmailError(GMAIL_ERRORS.insufficientPermissions, { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"' });
+  }
+  const fault = sendFault(ctx.behaviour());
+  if (fault) return gmailError(fault);
   const payload = parsePayload(call.body);
   const { raw, message } = decodeRaw(payload.raw);
+  const asked = recipientFault(message);
+  if (asked) return gmailError(asked);
   const id = randomBytes(8).toString('hex');
   // Replying into a known thread keeps it; anything else starts a new one, like a fresh send.
   const known = ctx.messages.some((m) => m.threadId === payload.threadId);

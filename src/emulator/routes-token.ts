@@ -12,7 +12,24 @@ const FAULT_ERRORS: Record<number, string> = { 429: 'rate_limit_exceeded', 503: 
 const OAUTH_DEFAULTS: Record<string, { status: number; description: string }> = {
   invalid_client: { status: 401, description: 'Unauthorized' },
   invalid_grant: { status: 400, description: 'Bad Request' },
-  unauthorized_client: { status: 400, description: 'Unauthorized' },
+  // 401 "Unauthorized", as baptisteArno/typebot.io#580 and prasmussen/gdrive#375 quote it.
+  unauthorized_client: { status: 401, description: 'Unauthorized' },
+  // The description verbatim from oauthlib/oauthlib#707; the status is a guess (Google's page says "Error 400").
+  admin_policy_enforced: {
+    status: 400,
+    description: 'Access to your account data is restricted by policies within your organization. Please contact administrator for more information.',
+  },
+};
+
+/**
+ * A reauthentication policy ending the session: invalid_grant with error_subtype invalid_rapt and
+ * this description (googleapis/google-auth-library-nodejs#1961, anthropics/blobfile#2).
+ */
+export const INVALID_RAPT_FAULT: TokenFault = {
+  kind: 'oauth-error',
+  error: 'invalid_grant',
+  description: 'reauth related error (invalid_rapt)',
+  subtype: 'invalid_rapt',
 };
 
 function reject(status: number, error: string, description: string): never {
@@ -39,7 +56,10 @@ function faultReply(fault: TokenFault | null): Reply | null {
       return { kind: 'hang' };
     case 'oauth-error': {
       const known = OAUTH_DEFAULTS[fault.error];
-      return oauthError(fault.status ?? known?.status ?? 400, fault.error, fault.description ?? known?.description ?? 'Bad Request');
+      const status = fault.status ?? known?.status ?? 400;
+      const description = fault.description ?? known?.description ?? 'Bad Request';
+      if (fault.subtype === undefined) return oauthError(status, fault.error, description);
+      return json(status, { error: fault.error, error_description: description, error_subtype: fault.subtype });
     }
   }
 }
@@ -106,8 +126,9 @@ function refresh(ctx: Context, client: EmulatorClient, form: Record<string, stri
   if (!token) reject(400, 'invalid_request', 'Missing required parameter: refresh_token');
   const grant = ctx.store.liveRefresh(token);
   if (!grant) reject(400, 'invalid_grant', 'Token has been expired or revoked.');
-  // A live token presented by another client is what Google calls unauthorized_client.
-  if (grant.clientId !== client.clientId) reject(400, 'unauthorized_client', 'Unauthorized');
+  // A live token presented by another client: 401 unauthorized_client "Unauthorized"
+  // (baptisteArno/typebot.io#580; prasmussen/gdrive#375 traced it to a mismatched client).
+  if (grant.clientId !== client.clientId) reject(401, 'unauthorized_client', 'Unauthorized');
   return json(200, tokenBody(grant, ctx.store.mintAccess(grant)));
 }
 

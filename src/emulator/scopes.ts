@@ -4,7 +4,7 @@
  * rejected on the consent screen (so a tool that forgets to expand `gmail.send` fails here too).
  */
 export const EMAIL_SCOPE = 'https://www.googleapis.com/auth/userinfo.email';
-const PROFILE_SCOPE = 'https://www.googleapis.com/auth/userinfo.profile';
+export const PROFILE_SCOPE = 'https://www.googleapis.com/auth/userinfo.profile';
 
 const ALIASES = new Map([
   ['email', EMAIL_SCOPE],

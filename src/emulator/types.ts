@@ -1,4 +1,5 @@
 /** The public shapes of the emulator; index.ts re-exports every name here. */
+import type { GmailError, GmailErrorName } from './gmail-errors.js';
 
 export interface EmulatorClient {
   clientId: string;
@@ -12,7 +13,7 @@ export type TokenFault =
   | { kind: 'non-json' }
   | { kind: 'reset' }
   | { kind: 'hang' }
-  | { kind: 'oauth-error'; error: string; description?: string; status?: number };
+  | { kind: 'oauth-error'; error: string; description?: string; status?: number; subtype?: string };
 
 export interface EmulatorBehaviour {
   consent: 'approve' | 'deny' | 'page';
@@ -20,8 +21,13 @@ export interface EmulatorBehaviour {
   refreshTokenExpiresIn?: number;
   account: string;
   tokenFault: TokenFault | null;
-  /** Answer the Gmail send endpoint with this Google API error instead of sending. */
-  sendFault?: { code: number; message: string; status: string } | null;
+  /** Answer the Gmail send endpoint with this Google API error (or a named real one) instead of sending. */
+  sendFault?: GmailError | GmailErrorName | null;
+  /**
+   * What the consent redirect names as `iss` (RFC 9207): Google's issuer unless set, so tests can
+   * play the emulator's own issuer or a stranger's.
+   */
+  issuer?: string;
 }
 
 export interface RecordedRequest {

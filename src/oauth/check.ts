@@ -3,6 +3,7 @@ import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError } from '../core/errors.js';
 import { canSend, grantsEmail, parseScopeString } from '../core/scopes.js';
 import type { StoredToken } from '../core/stored-token.js';
+import { storedAccessFresh } from '../core/token-cache.js';
 import { sendTestMessage } from './gmail.js';
 import { describeFailure, googleFailure, type ClientSecrets, type HttpPolicy } from './google.js';
 import { refreshAccess } from './refresh.js';
@@ -16,6 +17,9 @@ export interface CheckReport {
   scopes: string[];
   can_send: boolean;
   access_token_expiry: string | null;
+  /** Whether `access-token` would reuse the access token stored with the token; null when none is stored. */
+  stored_access_token_fresh: boolean | null;
+  stored_access_token_expiry: string | null;
   refresh_token_expiry: string | null;
   refresh_token_expires_soon: boolean;
   test_message_id: string | null;
@@ -32,6 +36,8 @@ export function failedCheckReport(source: string, problem: string): CheckReport 
     scopes: [],
     can_send: false,
     access_token_expiry: null,
+    stored_access_token_fresh: null,
+    stored_access_token_expiry: null,
     refresh_token_expiry: null,
     refresh_token_expires_soon: false,
     test_message_id: null,
@@ -87,7 +93,10 @@ export interface CheckRequest {
   http?: HttpPolicy;
 }
 
-/** SPEC `check`: refresh, ask tokeninfo, report; optionally send a test message. */
+/**
+ * SPEC `check`: refresh, ask tokeninfo, report; optionally send a test message. The token it gets
+ * is not written back: check only reports, so it never changes a file.
+ */
 export async function checkToken(request: CheckRequest): Promise<CheckReport> {
   const { stored, secrets, endpoints } = request;
   const fresh = await refreshAccess(stored, secrets, endpoints, request.http);
@@ -104,6 +113,8 @@ export async function checkToken(request: CheckRequest): Promise<CheckReport> {
     scopes,
     can_send: sending,
     access_token_expiry: fresh.expiresAt.toISOString(),
+    stored_access_token_fresh: storedAccessFresh(stored, request.now()) ?? null,
+    stored_access_token_expiry: stored.accessToken && stored.accessTokenExpiry ? stored.accessTokenExpiry.toISOString() : null,
     refresh_token_expiry: expiry ? expiry.toISOString() : null,
     refresh_token_expires_soon: expiry !== undefined && expiry.getTime() - request.now().getTime() < SOON_MS,
     test_message_id: null,

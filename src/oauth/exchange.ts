@@ -2,6 +2,7 @@ import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError } from '../core/errors.js';
 import { parseScopeString } from '../core/scopes.js';
 import { describeFailure, googleFailure, notJson, oauthClient, type ClientSecrets, type HttpPolicy } from './google.js';
+import { ADMIN_POLICY_ADVICE } from './refresh.js';
 
 /** What the token endpoint gave for the code, checked for shape. */
 export interface CodeGrant {
@@ -14,6 +15,7 @@ export interface CodeGrant {
 }
 
 const EXCHANGE_ADVICE: Record<string, string> = {
+  admin_policy_enforced: ADMIN_POLICY_ADVICE,
   invalid_client:
     'Google does not accept this client id and secret (the secret is wrong, or the client was deleted). Download credentials.json again from Cloud Console.',
   invalid_grant:

@@ -1,7 +1,7 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError } from '../core/errors.js';
-import { neutralise } from '../core/terminal.js';
+import { printable } from '../core/printable.js';
 
 type GoogleAuthLibrary = typeof import('google-auth-library');
 
@@ -71,6 +71,8 @@ export interface GoogleFailure {
   status?: number;
   error?: string;
   description?: string;
+  /** `error_subtype`, e.g. invalid_rapt on an invalid_grant. */
+  subtype?: string;
   network?: string;
 }
 
@@ -80,13 +82,12 @@ export function googleFailure(error: unknown): GoogleFailure {
   const data = failure.response?.data;
   const body = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
   const nested = typeof body.error === 'object' && body.error !== null ? (body.error as Record<string, unknown>) : undefined;
-  const text = (value: unknown): string | undefined =>
-    typeof value === 'string' ? neutralise(value.slice(0, 200)) : undefined;
   return {
     status: failure.response?.status,
-    error: text(nested ? nested.status : body.error),
-    description: text(nested ? nested.message : body.error_description),
-    network: failure.response ? undefined : text(networkCode(error)) ?? 'no response',
+    error: printable(nested ? nested.status : body.error),
+    description: printable(nested ? nested.message : body.error_description),
+    subtype: printable(body.error_subtype),
+    network: failure.response ? undefined : printable(networkCode(error)) ?? 'no response',
   };
 }
 

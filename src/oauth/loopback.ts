@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import enableDestroy from 'server-destroy';
-import { parseCallback, type Callback } from '../core/consent.js';
+import { WRONG_ISSUER, parseCallback, type Callback } from '../core/consent.js';
 import { FlowError, UsageError } from '../core/errors.js';
 import { PAGE_HEADERS, errorPage, partialPage, successPage } from '../core/pages.js';
 import { missingScopes } from '../core/scopes.js';
@@ -15,6 +15,8 @@ export interface LoopbackOptions {
   state: string;
   /** What consent was asked for, so the page can tell at once when a box was left unticked. */
   scopes: readonly string[];
+  /** Who may answer as `iss` (RFC 9207); Google alone when not given. */
+  issuers?: readonly string[];
 }
 
 export interface LoopbackServer {
@@ -72,7 +74,10 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     if (req.method !== 'GET') return answer(res, 404, 'Not found\n');
     const callback = parseCallback(req.url ?? '', options);
     if (callback.kind === 'not-found') return answer(res, 404, 'Not found\n');
-    if (callback.kind === 'rejected') return answer(res, 400, 'Bad request: this is not the consent callback this tool is waiting for.\n');
+    if (callback.kind === 'rejected') {
+      const why = callback.reason === WRONG_ISSUER ? ` (${WRONG_ISSUER})` : '';
+      return answer(res, 400, `Bad request: this is not the consent callback this tool is waiting for${why}.\n`);
+    }
     const page = callback.kind === 'code' ? pageFor(callback.scopes, options.scopes) : errorPage(callback.error, callback.description);
     res.on('finish', () => void close());
     answer(res, 200, page, PAGE_HEADERS);

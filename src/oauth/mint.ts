@@ -9,6 +9,7 @@ import { loadGoogleAuth, type HttpPolicy } from './google.js';
 import { accountEmail } from './account.js';
 import { freeLoopbackPort, startLoopbackServer, type Consent } from './loopback.js';
 import { createPkce, createState } from './pkce.js';
+import { NO_REDIRECT_CAUSES, remindLater } from './waiting.js';
 
 export interface MintRequest {
   client: OAuthClient;
@@ -21,6 +22,8 @@ export interface MintRequest {
   openBrowser: boolean;
   /** --manual: no server the browser could reach; the person pastes the redirect back. */
   manual: boolean;
+  /** Who may answer as `iss` on the redirect (RFC 9207); Google alone when not given. */
+  issuers?: readonly string[];
 }
 
 /** What the person pasted, judged: the consent, or a problem to show before asking again. */
@@ -38,6 +41,11 @@ export interface MintEffects {
   signal: AbortSignal;
   now(): Date;
   http?: HttpPolicy;
+  /**
+   * Runs `remind` once if consent has not come back after a while; returns how to cancel it.
+   * Tests pass their own to skip the wait.
+   */
+  remindWhileWaiting?(remind: () => void): () => void;
 }
 
 interface ConsentCode {
@@ -67,7 +75,7 @@ function consentError(consent: Extract<Consent, { kind: 'error' }>): FlowError {
 
 function timedOut(seconds: number): FlowError {
   return new FlowError(
-    `No consent arrived within ${seconds} second${seconds === 1 ? '' : 's'}; nothing was written. Run again (--timeout to wait longer), or use --manual when the browser cannot reach this machine.`,
+    `No consent arrived within ${seconds} second${seconds === 1 ? '' : 's'}; nothing was written. ${NO_REDIRECT_CAUSES} Otherwise run again (--timeout to wait longer), or use --manual when the browser cannot reach this machine.`,
   );
 }
 
@@ -99,7 +107,10 @@ async function showConsentUrl(request: MintRequest, effects: MintEffects, url: s
 }
 
 async function awaitConsent(request: MintRequest, effects: MintEffects, waitFor: (signal: AbortSignal) => Promise<Consent>): Promise<string> {
-  const consent = await waitAtMost(request.timeoutSeconds, effects.signal, waitFor);
+  // A line printed under the --manual paste prompt would garble it; there only the timeout names the causes.
+  const remind = request.manual ? () => () => undefined : (effects.remindWhileWaiting ?? remindLater);
+  const cancelHint = remind(() => effects.tell(`Still waiting for consent. ${NO_REDIRECT_CAUSES}`));
+  const consent = await waitAtMost(request.timeoutSeconds, effects.signal, waitFor).finally(cancelHint);
   if (consent.kind === 'error') throw consentError(consent);
   return consent.code;
 }
@@ -119,7 +130,7 @@ function urlFor(request: MintRequest, redirectUri: string, state: string, challe
 async function consentViaLoopback(request: MintRequest, effects: MintEffects): Promise<ConsentCode> {
   const pkce = createPkce();
   const state = createState();
-  const server = await startLoopbackServer({ ...redirectFor(request, effects), state, scopes: request.scopes });
+  const server = await startLoopbackServer({ ...redirectFor(request, effects), state, scopes: request.scopes, issuers: request.issuers });
   try {
     await showConsentUrl(request, effects, urlFor(request, server.redirectUri, state, pkce.challenge));
     const code = await awaitConsent(request, effects, (signal) => server.waitForCallback(signal));
@@ -140,7 +151,7 @@ async function consentViaPaste(request: MintRequest, effects: MintEffects): Prom
   effects.tell(`After you choose Allow, the browser goes to ${redirectUri}?… and shows an error such as "This site can't be reached": that is expected.`);
   effects.tell('Copy the whole address from its address bar (or just the code in it) and paste it here.');
   const judge: PasteJudge = (text) => {
-    const pasted = parsePasted(text, { path: redirect.path, state });
+    const pasted = parsePasted(text, { path: redirect.path, state, issuers: request.issuers });
     return pasted.kind === 'invalid' ? { problem: pasted.problem } : { consent: pasted };
   };
   const code = await awaitConsent(request, effects, (signal) => effects.readPasted(judge, signal));
@@ -163,7 +174,7 @@ function checkGrant(grant: CodeGrant, requested: readonly string[]): string {
 }
 
 /** Rejects with the signal's reason as soon as Ctrl-C arrives, even mid-request. */
-function interruptible<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function interruptible<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (signal.aborted) reject(signal.reason);
     signal.addEventListener('abort', () => reject(signal.reason), { once: true });

@@ -7,6 +7,10 @@ import { describeFailure, googleFailure, notJson, oauthClient, type ClientSecret
 export const INVALID_GRANT_CAUSES =
   'The usual causes: it was revoked; the account password changed; the app is in "Testing" publishing status, whose refresh tokens expire after 7 days; it was unused for 6 months; or the client has over 100 refresh tokens for this account, so the oldest stopped. Mint a new one with `gmail-token mint`.';
 
+/** Google's admin_policy_enforced, wherever the token endpoint answers it. */
+export const ADMIN_POLICY_ADVICE =
+  'A Google Workspace admin policy blocks this app or one of its scopes for this account. Ask the Workspace admin to trust the app (Admin console: Security, API controls), or use another account.';
+
 export interface FreshAccess {
   client: OAuth2Client;
   accessToken: string;
@@ -15,7 +19,18 @@ export interface FreshAccess {
 
 function refreshFailure(error: unknown, source: string): FlowError {
   const failure = googleFailure(error);
+  if (failure.error === 'invalid_grant' && failure.subtype === 'invalid_rapt') {
+    return new FlowError(
+      `Google wants the account to sign in again (invalid_grant, invalid_rapt): a reauthentication policy of the account or its Workspace ended this token. Mint a new one with \`gmail-token mint\`.`,
+    );
+  }
   if (failure.error === 'invalid_grant') return new FlowError(`Google refused the refresh token from ${source} (invalid_grant). ${INVALID_GRANT_CAUSES}`);
+  if (failure.error === 'unauthorized_client') {
+    return new FlowError(
+      `Google refused the token from ${source} (unauthorized_client): it belongs to a different OAuth client. Use it with the credentials.json it was minted with, or mint a new token with this client.`,
+    );
+  }
+  if (failure.error === 'admin_policy_enforced') return new FlowError(`Google refused the refresh token from ${source} (admin_policy_enforced). ${ADMIN_POLICY_ADVICE}`);
   if (failure.error === 'invalid_client') {
     return new FlowError(`Google refused the client (invalid_client): the client secret is wrong or the OAuth client was deleted. Use the client the token was minted with.`);
   }

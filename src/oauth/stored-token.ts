@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { isKeptEnv, keptByDemo } from '../core/demo.js';
 import { parseDotenv } from '../core/dotenv.js';
 import { parseTokenFile, tokenFromEnv, type StoredToken } from '../core/stored-token.js';
 import { fileExists, readTextFile } from './files.js';
@@ -20,21 +21,27 @@ function bareToken(value: string): StoredToken {
 }
 
 async function fromEnvFile(path: string, prefix: string): Promise<StoredToken> {
-  const values = parseDotenv(await readTextFile(path, 'The env file'));
+  const text = await readTextFile(path, 'The env file');
+  if (isKeptEnv(text)) throw new UsageError(keptByDemo(path, '.env'));
+  const values = parseDotenv(text);
   const token = tokenFromEnv((name) => values.get(name), prefix, path);
   if (!token) throw new UsageError(`${path} has no ${prefix}REFRESH_TOKEN. Check the file, or --env-prefix if your names differ.`);
   return token;
 }
 
+async function tokenFile(path: string, source: string): Promise<StoredToken> {
+  return { ...parseTokenFile(await readTextFile(path, 'The token file'), source), file: path };
+}
+
 /** SPEC `revoke`: --token, --token-file, --env-file, environment, ./token.json; the first found wins. */
 export async function findStoredToken(sources: TokenSources): Promise<StoredToken> {
   if (sources.token !== undefined) return bareToken(sources.token);
-  if (sources.tokenFile !== undefined) return parseTokenFile(await readTextFile(sources.tokenFile, 'The token file'), sources.tokenFile);
+  if (sources.tokenFile !== undefined) return tokenFile(sources.tokenFile, sources.tokenFile);
   if (sources.envFile !== undefined) return fromEnvFile(sources.envFile, sources.envPrefix);
   const fromEnvironment = tokenFromEnv((name) => sources.env[name], sources.envPrefix, `$${sources.envPrefix}REFRESH_TOKEN`);
   if (fromEnvironment) return fromEnvironment;
   const local = join(sources.cwd, 'token.json');
-  if (await fileExists(local)) return parseTokenFile(await readTextFile(local, 'The token file'), 'token.json');
+  if (await fileExists(local)) return tokenFile(local, 'token.json');
   throw new UsageError(
     `No token found. Pass --token, --token-file or --env-file, set ${sources.envPrefix}REFRESH_TOKEN, or run where token.json is.`,
   );

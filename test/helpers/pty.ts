@@ -48,6 +48,10 @@ export function runOnTerminal(args: string[], options: { cwd: string; env?: Reco
     screen: () => screen,
     /** Everything the terminal received, escape sequences included. */
     raw: () => raw,
+    /** Ends the session if it is still running, for a test that failed half-way. */
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+    },
     exit,
   };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages the tests (and the bench's Python peer) need beside npm's: real Chromium for
-# the browser tests, and Python's google-auth and python-dotenv for the interop tests. Installs what is missing when
+# the browser tests, Python's google-auth and python-dotenv for the interop tests, and the mail programs
+# whose README recipes test/mail-programs.test.ts runs (msmtp, git send-email, neomutt). Installs what is missing when
 # it can (root with apt-get, as on CI and the project's machines); otherwise says what to install.
 set -euo pipefail
 
@@ -9,6 +10,11 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 /usr/bin/python3 -c 'import google.oauth2.credentials, google.auth.transport.requests' 2>/dev/null || missing+=(python3-google-auth python3-requests)
 /usr/bin/python3 -c 'import google_auth_oauthlib' 2>/dev/null || missing+=(python3-google-auth-oauthlib)
 /usr/bin/python3 -c 'import dotenv' 2>/dev/null || missing+=(python3-dotenv)
+command -v msmtp >/dev/null 2>&1 || missing+=(msmtp)
+command -v neomutt >/dev/null 2>&1 || missing+=(neomutt)
+# git send-email is Debian's git-email; it needs Mail::Address, which is only its Recommends.
+[ -x "$(git --exec-path 2>/dev/null)/git-send-email" ] || missing+=(git git-email)
+/usr/bin/perl -MMail::Address -e 1 2>/dev/null || missing+=(libmailtools-perl)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -14,6 +14,15 @@ function minutesUntil(iso: string): string {
   return minutes >= 0 ? `in ${minutes} min` : `${-minutes} min ago`;
 }
 
+/** What `access-token` would do next with the stored access token. */
+function describeStoredAccess(report: CheckReport): void {
+  if (report.stored_access_token_fresh === null) return;
+  const expiry = report.stored_access_token_expiry;
+  if (report.stored_access_token_fresh && expiry) say(`  stored access token: fresh, expires ${expiry} (${minutesUntil(expiry)}); access-token reuses it`);
+  else if (expiry) say(`  stored access token: stale, expiry ${expiry} (${minutesUntil(expiry)}); access-token will refresh it`);
+  else say('  stored access token: no expiry recorded; access-token will refresh it');
+}
+
 function describe(report: CheckReport): void {
   if (report.ok) success(`The token from ${report.source} works and can send mail.`);
   else if (report.can_send) say(`The token from ${report.source} refreshes, but sending the test message failed:`);
@@ -22,6 +31,7 @@ function describe(report: CheckReport): void {
   say(`  scopes:   ${report.scopes.join(' ')}`);
   say('  sending:  ', report.can_send ? paint.green('granted') : paint.red('not granted'));
   if (report.access_token_expiry) say(`  access token expires ${report.access_token_expiry} (${minutesUntil(report.access_token_expiry)})`);
+  describeStoredAccess(report);
   if (report.refresh_token_expiry) say(`  refresh token expires ${report.refresh_token_expiry}`);
   if (report.test_message_id) say(`  test message sent, Gmail id ${report.test_message_id}`);
 }

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { parseLoginHint, parsePort, parseTimeout } from '../../core/args.js';
-import { EMULATOR_HOST_VARIABLE, resolveEndpoints } from '../../core/endpoints.js';
-import { InterruptedError } from '../../core/errors.js';
+import { EMULATOR_HOST_VARIABLE, acceptedIssuers, resolveEndpoints } from '../../core/endpoints.js';
 import { checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, renderOutput, type Format, type MintedToken } from '../../core/output.js';
 import { neutralise } from '../../core/terminal.js';
 import { expandScopes } from '../../core/scopes.js';
@@ -11,6 +10,7 @@ import { planOutput, type OutputPlan } from '../../oauth/files.js';
 import { snapshot, type FileSnapshot } from '../../oauth/write-time.js';
 import type { MintRequest } from '../../oauth/mint.js';
 import { openInBrowser } from '../browser.js';
+import { interruptOnSignals } from '../signals.js';
 import { askForCredentials, confirmOverwrite, interactive, readPasted } from '../prompts.js';
 import { emit, paint, say, success, warn } from '../render.js';
 import { keepUnwrittenToken, parseKeepAction, type KeepAction } from './mint-rescue.js';
@@ -64,7 +64,18 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
   const before = path !== undefined && (plan === 'update' || (plan === 'overwrite' && !options.force)) ? await snapshot(path) : undefined;
   if (format === 'env') checkEnvOutput(client, prefix, before?.bytes);
   return {
-    request: { client, clientSource: source, scopes, endpoints, port, loginHint, timeoutSeconds, openBrowser: options.open, manual: options.manual },
+    request: {
+      client,
+      clientSource: source,
+      scopes,
+      endpoints,
+      issuers: acceptedIssuers(process.env[EMULATOR_HOST_VARIABLE]),
+      port,
+      loginHint,
+      timeoutSeconds,
+      openBrowser: options.open,
+      manual: options.manual,
+    },
     destination: { format, prefix, path, plan, force: options.force, before, ifUnwritable },
   };
 }
@@ -106,18 +117,6 @@ function nextStep({ format, prefix, path }: Destination, out: string): string {
   }
   if (format === 'env' && path !== undefined) return `\`gmail-token check --env-file ${out}${prefixFlag}\` confirms it works; keep the file out of version control.`;
   return `with these variables set, \`gmail-token check${prefixFlag}\` confirms the token works.`;
-}
-
-/** Ctrl-C (or SIGTERM) aborts the flow: server closed, nothing written; a second one leaves at once. */
-function interruptOnSignals(): AbortSignal {
-  const controller = new AbortController();
-  const interrupt = () => {
-    controller.abort(new InterruptedError());
-    process.once('SIGINT', () => process.exit(130));
-  };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
-  return controller.signal;
 }
 
 export async function runMint(options: MintCliOptions): Promise<void> {

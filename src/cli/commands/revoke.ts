@@ -1,14 +1,38 @@
+import { FlowError } from '../../core/errors.js';
+import { printable } from '../../core/printable.js';
+import type { StoredToken } from '../../core/stored-token.js';
 import { revokeToken } from '../../oauth/revoke.js';
-import { say, success } from '../render.js';
+import { askYesNo, interactive } from '../prompts.js';
+import { say, success, warn } from '../render.js';
 import { storedToken, type TokenSourceCliOptions } from './stored.js';
 
-export async function runRevoke(options: TokenSourceCliOptions): Promise<void> {
+export interface RevokeCliOptions extends TokenSourceCliOptions {
+  yes: boolean;
+}
+
+/**
+ * Revoking any token removes the app's access to the account, so every token that account gave
+ * this client stops working, on every machine (SPEC `revoke`): said before anything is sent.
+ */
+function reach(stored: StoredToken): string {
+  const account = printable(stored.account, 100) ?? 'the account';
+  const client = stored.clientId ? ` (client ${printable(stored.clientId, 120)})` : '';
+  return `Revoking ends this app's access to ${account}: every token ${account} gave this OAuth client${client} stops working, on every machine.`;
+}
+
+export async function runRevoke(options: RevokeCliOptions): Promise<void> {
   const { stored, endpoints } = await storedToken(options);
+  if (interactive() && !options.yes) {
+    say(reach(stored));
+    if (!(await askYesNo(`Revoke the ${stored.refreshToken ? 'refresh' : 'access'} token from ${stored.source}?`))) {
+      throw new FlowError('Nothing was revoked.');
+    }
+  } else warn(reach(stored));
   const outcome = await revokeToken(stored, endpoints);
   if (outcome.kind === 'already-invalid') {
     say(`Google says the ${outcome.which} from ${stored.source} is already invalid (expired or revoked); nothing to do.`);
     return;
   }
   success(`Revoked the ${outcome.which} from ${stored.source}.`);
-  if (outcome.which === 'refresh token') say('The whole grant has ended: its access tokens stop working too. Mint again to get a new one.');
+  say('The app no longer has access to the account: mint again to get a new token.');
 }

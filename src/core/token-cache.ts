@@ -1,0 +1,52 @@
+import type { StoredToken } from './stored-token.js';
+
+/**
+ * A stored access token is handed out again only while it has more than this left, so the program
+ * that asked (msmtp, curl) still has time to connect and use it before Google stops taking it.
+ */
+export const FRESH_MARGIN_MS = 60_000;
+
+/** Whether the stored access token can be used as it is at `now`; undefined when none is stored. */
+export function storedAccessFresh(stored: StoredToken, now: Date): boolean | undefined {
+  if (!stored.accessToken) return undefined;
+  if (!stored.accessTokenExpiry) return false;
+  return stored.accessTokenExpiry.getTime() - now.getTime() > FRESH_MARGIN_MS;
+}
+
+/** The stored access token when it is fresh enough to print instead of asking Google for one. */
+export function reusableAccessToken(stored: StoredToken, now: Date): string | undefined {
+  return storedAccessFresh(stored, now) ? stored.accessToken : undefined;
+}
+
+export interface RefreshedAccess {
+  accessToken: string;
+  expiresAt: Date;
+}
+
+/** The indentation the file was written with ("  " for mint's, none for Python's compact to_json()). */
+function indentOf(text: string): string | undefined {
+  return /^\{\r?\n([ \t]+)"/.exec(text)?.[1];
+}
+
+/**
+ * The token file's text with the new access token and expiry, every other field as it was and in
+ * its place, or undefined when the file no longer holds `refreshToken` (a new mint replaced it)
+ * or is no longer a token object: then it must be left alone.
+ */
+export function tokenFileWithAccess(text: string, refreshToken: string, access: RefreshedAccess): string | undefined {
+  let file: unknown;
+  try {
+    file = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (file === null || typeof file !== 'object' || Array.isArray(file)) return undefined;
+  const record = file as Record<string, unknown>;
+  if (record.refresh_token !== refreshToken) return undefined;
+  // Some writers name the field access_token; parseTokenFile reads either, so update the one present.
+  const tokenKey = !('token' in record) && 'access_token' in record ? 'access_token' : 'token';
+  record[tokenKey] = access.accessToken;
+  record.expiry = access.expiresAt.toISOString();
+  const ending = text.endsWith('\n') ? '\n' : '';
+  return JSON.stringify(record, null, indentOf(text)) + ending;
+}

@@ -1,0 +1,35 @@
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { keptEnv, keptTokenJson } from '../core/demo.js';
+import { UsageError } from '../core/errors.js';
+import type { MintedToken } from '../core/output.js';
+import { writeFileAtomic } from '../oauth/files.js';
+
+/**
+ * --keep takes a folder that is new or empty, so the demo's files never replace, or mix with,
+ * a real token.json or .env that a later command (or an app) would pick up.
+ */
+export async function checkKeepFolder(dir: string): Promise<void> {
+  let entries: string[];
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new UsageError(`--keep ${dir} is a file. Name a new or empty folder.`);
+    entries = await readdir(dir);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new UsageError(`Cannot read the --keep folder ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  if (entries.length > 0) {
+    throw new UsageError(`--keep ${dir} is not empty. Name a new or empty folder, so the demo's files cannot be mistaken for real ones.`);
+  }
+}
+
+/** Writes the token.json and .env that `mint` would have, both marked as the emulator's (0600). */
+export async function keepFiles(dir: string, token: MintedToken): Promise<string[]> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const tokenFile = join(dir, 'token.json');
+  const envFile = join(dir, '.env');
+  await writeFileAtomic(tokenFile, keptTokenJson(token));
+  await writeFileAtomic(envFile, keptEnv(token));
+  return [tokenFile, envFile];
+}
