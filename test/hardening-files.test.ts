@@ -146,12 +146,14 @@ describe('a symlink at the output path is never followed', () => {
     expect(existsSync(target)).toBe(false);
   });
 
-  it('a link planted while consent is pending is replaced, not followed: its target stays intact', async () => {
+  it('a link planted while consent is pending is neither followed nor replaced: link and target stay, the token goes beside', async () => {
     const victim = h.workspace.file('victim.txt', 'do not touch\n');
     const result = await mintThrough([], () => symlinkSync(victim, join(h.workspace.dir, 'token.json')));
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1);
     expect(readFileSync(victim, 'utf8')).toBe('do not touch\n');
-    const written = lstatSync(join(h.workspace.dir, 'token.json'));
+    expect(readlinkSync(join(h.workspace.dir, 'token.json'))).toBe(victim);
+    const [rescued] = readdirSync(h.workspace.dir).filter((name) => name.startsWith('token.json.rescued-'));
+    const written = lstatSync(join(h.workspace.dir, rescued ?? 'missing'));
     expect(written.isFile()).toBe(true);
     expect(written.mode & 0o777).toBe(0o600);
     expect(leftovers(h.workspace.dir)).toEqual([]);

@@ -202,7 +202,7 @@ describe('no secret leaks, on every command and error path', () => {
     const interrupted = runCli(['mint', '--no-open', '-o', 'int.json'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: proxyHost, DEBUG: 'gmail-token' } });
     const [partial, late] = await Promise.all([
       run('mint partial grant', ['mint', '--no-open', '-s', 'send,readonly', '-o', 'partial.json']),
-      run('mint timeout', ['mint', '--no-open', '--timeout', '0.5', '-o', 'late.json'], { browse: false }),
+      run('mint timeout', ['mint', '--no-open', '--timeout', '1', '-o', 'late.json'], { browse: false }),
       interrupted.consentUrl().then(() => interrupted.child.kill('SIGINT')),
     ]);
     expect(partial.code).toBe(1);

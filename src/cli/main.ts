@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { escapeControls } from '../core/terminal.js';
 import { Command, Option } from './commander.js';
 // Static, not lazy: every run ends here (--help and --version too), and in the bundle this keeps
 // it in the CLI's own chunk instead of one more module to resolve and read at start-up.
@@ -37,6 +38,7 @@ function mintCommand(): Command {
     .option('--manual', 'for SSH and containers: print the URL, then read back the URL the browser was sent to (or its code)', false)
     .option('--login-hint <email>', 'pre-select this Google account')
     .option('--timeout <seconds>', 'give up waiting for consent after this long', '300')
+    .option('--if-unwritable <action>', 'when the token cannot be written: ask, beside (a new file next to --out), stdout or revoke (default: ask on a terminal, else beside)')
     .action(async (options) => (await import('./commands/mint.js')).runMint(options));
 }
 
@@ -104,7 +106,10 @@ export function buildProgram(): Command {
     .addCommand(accessTokenCommand())
     .addCommand(emulatorCommand())
     .addCommand(demoCommand());
-  for (const command of program.commands) command.exitOverride();
+  // commander quotes what was typed (an unknown option, a bad choice): escaped, like our own errors.
+  const output = { outputError: (text: string, write: (text: string) => void) => write(text.split('\n').map(escapeControls).join('\n')) };
+  program.configureOutput(output);
+  for (const command of program.commands) command.exitOverride().configureOutput(output);
   return program;
 }
 

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { InterruptedError, UsageError } from '../core/errors.js';
 import type { Consent } from '../oauth/loopback.js';
 import type { PasteJudge } from '../oauth/mint.js';
+import { neutralise } from '../core/terminal.js';
 import { say } from './render.js';
 
 /** Questions only when a person is there to answer; CI gets an error naming the flag instead. */
@@ -27,7 +28,7 @@ export async function askYesNo(question: string): Promise<boolean> {
 }
 
 export function confirmOverwrite(path: string): Promise<boolean> {
-  return askYesNo(`${path} already exists. Overwrite it?`);
+  return askYesNo(`${neutralise(path)} already exists. Overwrite it?`);
 }
 
 export async function askForCredentials(explanation: string): Promise<string | undefined> {
@@ -74,4 +75,10 @@ function readPastedLine(judge: PasteJudge, signal: AbortSignal): Promise<Consent
 
 export function readPasted(judge: PasteJudge, signal: AbortSignal): Promise<Consent> {
   return interactive() ? askPasted(judge, signal) : readPastedLine(judge, signal);
+}
+
+/** One line of free text from the person (stderr shows the question). */
+export async function askLine(message: string): Promise<string> {
+  const { default: input } = await import('@inquirer/input');
+  return input({ message }, context()).catch(promptEnded());
 }

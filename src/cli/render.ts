@@ -1,4 +1,5 @@
 import { Chalk } from 'chalk';
+import { neutralise } from '../core/terminal.js';
 
 /**
  * chalk honours FORCE_COLOR and non-terminals but not NO_COLOR (no-color.org), so that is added
@@ -6,21 +7,29 @@ import { Chalk } from 'chalk';
  */
 export const paint = new Chalk(process.env.NO_COLOR && !process.env.FORCE_COLOR ? { level: 0 } : {});
 
-/** Everything meant for people goes to stderr, so stdout stays pure data (SPEC "Conventions"). */
-export function say(line: string): void {
-  process.stderr.write(line + '\n');
+/**
+ * Everything meant for people goes to stderr, so stdout stays pure data (SPEC "Conventions").
+ * `line` may quote the network, a file or the person's input, so its control characters are
+ * neutralised here, the one way to stderr; `styled` is text this tool painted itself.
+ */
+export function say(line: string, styled = ''): void {
+  process.stderr.write(neutralise(line) + styled + '\n');
+}
+
+function sayAfter(mark: string, line: string): void {
+  process.stderr.write(mark + neutralise(line) + '\n');
 }
 
 export function warn(line: string): void {
-  say(paint.yellow('warning: ') + line);
+  sayAfter(paint.yellow('warning: '), line);
 }
 
 export function fail(line: string): void {
-  say(paint.red('error: ') + line);
+  sayAfter(paint.red('error: '), line);
 }
 
 export function success(line: string): void {
-  say(paint.green('✓ ') + line);
+  sayAfter(paint.green('✓ '), line);
 }
 
 /** Writes data to stdout and waits until it is handed to the OS, so exiting right after loses nothing. */

@@ -1,5 +1,6 @@
 import { GOOGLE_ISSUER } from './consent.js';
 import { UsageError } from './errors.js';
+import { shown } from './terminal.js';
 
 /** Where each Google request goes (SPEC "Google's paths, as the emulator serves them"). */
 export interface GoogleEndpoints {
@@ -27,7 +28,7 @@ function emulatorOrigin(hostPort: string): string {
   const port = Number(match?.[2]);
   if (!match || port < 1 || port > 65535) {
     throw new UsageError(
-      `${EMULATOR_HOST_VARIABLE}="${hostPort}" is not host:port. Use what \`gmail-token emulator\` printed, e.g. 127.0.0.1:8089.`,
+      `${EMULATOR_HOST_VARIABLE}=${shown(hostPort)} is not host:port. Use what \`gmail-token emulator\` printed, e.g. 127.0.0.1:8089.`,
     );
   }
   return `http://${match[1]}:${port}`;
@@ -41,11 +42,11 @@ function checkedUri(uri: string, what: string): string {
   try {
     url = new URL(uri);
   } catch {
-    throw new UsageError(`The ${what} "${uri}" is not a URL. Download the credentials file again.`);
+    throw new UsageError(`The ${what} ${shown(uri)} is not a URL. Download the credentials file again.`);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
     throw new UsageError(
-      `The ${what} "${uri}" must be an https URL. To use a local emulator, set ${EMULATOR_HOST_VARIABLE}.`,
+      `The ${what} ${shown(uri)} must be an https URL. To use a local emulator, set ${EMULATOR_HOST_VARIABLE}.`,
     );
   }
   return uri;

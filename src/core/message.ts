@@ -1,9 +1,10 @@
 import { UsageError } from './errors.js';
+import { shown } from './terminal.js';
 
 /** One plain address; anything with line breaks or angle brackets could inject headers. */
 export function parseAddress(value: string): string {
   if (!/^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+\.[^\s@<>()",;:\\]+$/.test(value)) {
-    throw new UsageError(`--send-test "${value}" is not an email address. Give one plain address, e.g. you@example.com.`);
+    throw new UsageError(`--send-test ${shown(value)} is not an email address. Give one plain address, e.g. you@example.com.`);
   }
   return value;
 }

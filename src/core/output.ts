@@ -1,5 +1,6 @@
 import { envLine, mergeDotenv, type EnvEntries } from './dotenv.js';
 import { UsageError } from './errors.js';
+import { shown } from './terminal.js';
 
 export type Format = 'json' | 'env' | 'shell';
 export const FORMATS: readonly Format[] = ['json', 'env', 'shell'];
@@ -19,13 +20,13 @@ export interface MintedToken {
 
 export function parseFormat(value: string): Format {
   if ((FORMATS as readonly string[]).includes(value)) return value as Format;
-  throw new UsageError(`Unknown format "${value}". Use one of: ${FORMATS.join(', ')}.`);
+  throw new UsageError(`Unknown format ${shown(value)}. Use one of: ${FORMATS.join(', ')}.`);
 }
 
 export function parseEnvPrefix(value: string): string {
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(value) || value === '') return value;
   throw new UsageError(
-    `--env-prefix "${value}" is not usable in a variable name. Use letters, digits and _, e.g. GMAIL_API_.`,
+    `--env-prefix ${shown(value)} is not usable in a variable name. Use letters, digits and _, e.g. GMAIL_API_.`,
   );
 }
 
@@ -82,9 +83,10 @@ export function renderOutput(format: Format, token: MintedToken, prefix: string,
  * Renders env output with a stand-in refresh token (Google's are plain base64url), so that a client
  * value or an existing .env that dotenv could not read back is refused before the consent flow.
  */
-export function checkEnvOutput(client: Pick<MintedToken, 'clientId' | 'clientSecret'>, prefix: string, existing?: string): void {
+export function checkEnvOutput(client: Pick<MintedToken, 'clientId' | 'clientSecret'>, prefix: string, existing?: string | Uint8Array): void {
   const entries = envEntries(prefix, { ...client, refreshToken: '1//0stand-in' });
   if (existing === undefined) envText(entries);
+  else if (typeof existing === 'string') mergeDotenv(existing, entries);
   else mergeDotenv(existing, entries);
 }
 

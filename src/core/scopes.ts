@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { shown } from './terminal.js';
 
 const GMAIL = 'https://www.googleapis.com/auth/gmail.';
 
@@ -43,7 +44,7 @@ function expandOne(name: string): string {
   const full = SHORT_SCOPES.get(name);
   if (full) return full;
   const known = [...SHORT_SCOPES.keys()].join(', ');
-  throw new UsageError(`Unknown scope "${name}". Use a full scope URL or one of: ${known}.`);
+  throw new UsageError(`Unknown scope ${shown(name)}. Use a full scope URL or one of: ${known}.`);
 }
 
 /**

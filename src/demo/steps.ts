@@ -17,6 +17,7 @@ import { mintToken, type MintRequest } from '../oauth/mint.js';
 import { refreshAccess } from '../oauth/refresh.js';
 import { revokeToken } from '../oauth/revoke.js';
 import { approveConsent } from './approve.js';
+import { neutralise } from '../core/terminal.js';
 
 /** What a finished step did, in a few words, and any lines that show it. */
 export interface StepOutcome {
@@ -93,8 +94,7 @@ export async function mintStep(session: DemoSession): Promise<StepOutcome & { to
 /** The header lines a person recognises, with control characters neutralised before printing. */
 function headersOf(message: string): string[] {
   const head = message.split(/\r?\n\r?\n/, 1)[0] ?? '';
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  return head.split(/\r?\n/).filter((line) => /^(From|To|Subject):/i.test(line)).map((line) => line.replace(/[\u0000-\u001f\u007f]/g, ' '));
+  return head.split(/\r?\n/).filter((line) => /^(From|To|Subject):/i.test(line)).map(neutralise);
 }
 
 export async function sendStep(session: DemoSession, stored: StoredToken): Promise<StepOutcome> {

@@ -6,7 +6,7 @@ import { FlowError, UsageError } from '../core/errors.js';
 
 export type OutputPlan = 'create' | 'overwrite' | 'update';
 
-function code(error: unknown): string | undefined {
+export function code(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
@@ -20,12 +20,12 @@ const WRITE_FAILURES: Record<string, string> = {
   ELOOP: 'it is now a symbolic link',
 };
 
-function why(error: unknown): string {
+export function why(error: unknown): string {
   const found = code(error) ?? 'error';
   return WRITE_FAILURES[found] ? `${found}: ${WRITE_FAILURES[found]}` : found;
 }
 
-function temporaryFor(path: string): string {
+export function temporaryFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
@@ -79,7 +79,26 @@ export async function planOutput(
  * Writes through a temporary file in the same folder and a rename, so a reader sees the old file
  * or the new one, never a part; the file is created 0600 because it holds secrets.
  */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temporary = await writeTemporary(path, data);
+  try {
+    await rename(temporary, path);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw writeFailed(path, error);
+  }
+}
+
+/** The error for a write that failed, with what to do; nothing was changed when it is thrown. */
+export function writeFailed(path: string, error: unknown): FlowError {
+  // The folder was checked before the flow, so ENOENT now means it went away meanwhile.
+  const reason = code(error) === 'ENOENT' ? 'ENOENT: the folder is gone' : why(error);
+  const full = code(error) === 'ENOSPC' || code(error) === 'EDQUOT';
+  return new FlowError(`Could not write ${path} (${reason}); nothing was changed. ${full ? 'Free some space or choose' : 'Choose'} another --out, then run again.`);
+}
+
+/** `data` in a new 0600 file beside `path`, synced to disk; returns its name. */
+export async function writeTemporary(path: string, data: string | Uint8Array): Promise<string> {
   const temporary = temporaryFor(path);
   let handle;
   try {
@@ -87,21 +106,17 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
     await handle.writeFile(data);
     await handle.sync();
     await handle.close();
-    handle = undefined;
-    await rename(temporary, path);
+    return temporary;
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await unlink(temporary).catch(() => undefined);
-    // The folder was checked before the flow, so ENOENT now means it went away meanwhile.
-    const reason = code(error) === 'ENOENT' ? 'ENOENT: the folder is gone' : why(error);
-    const full = code(error) === 'ENOSPC' || code(error) === 'EDQUOT';
-    throw new FlowError(`Could not write ${path} (${reason}); nothing was changed. ${full ? 'Free some space or choose' : 'Choose'} another --out, then run again.`);
+    throw writeFailed(path, error);
   }
 }
 
 /**
- * The .env being updated, read without following a symbolic link: one planted at that path
- * after the checks must not pull another file's contents into ours.
+ * A file being updated, as text, read without following a symbolic link: one planted at that
+ * path after the checks must not pull another file's contents into ours.
  */
 export async function readFileToUpdate(path: string): Promise<string> {
   let handle;

@@ -1,7 +1,7 @@
 import { consentUrl, parsePasted } from '../core/consent.js';
 import { webLoopbackRedirect, type LoopbackRedirect, type OAuthClient } from '../core/credentials.js';
 import type { GoogleEndpoints } from '../core/endpoints.js';
-import { FlowError, GmailTokenError } from '../core/errors.js';
+import { FlowError } from '../core/errors.js';
 import type { MintedToken } from '../core/output.js';
 import { grantsEmail, missingScopes } from '../core/scopes.js';
 import { exchangeCode, type CodeGrant } from './exchange.js';
@@ -73,11 +73,29 @@ function consentError(consent: Extract<Consent, { kind: 'error' }>): FlowError {
   return new FlowError(`Google ended consent with ${consent.error.slice(0, 100)}${said}; nothing was written.`);
 }
 
-function timedOut(reason: unknown, seconds: number): unknown {
-  if (reason instanceof GmailTokenError) return reason;
+function timedOut(seconds: number): FlowError {
   return new FlowError(
     `No consent arrived within ${seconds} second${seconds === 1 ? '' : 's'}; nothing was written. ${NO_REDIRECT_CAUSES} Otherwise run again (--timeout to wait longer), or use --manual when the browser cannot reach this machine.`,
   );
+}
+
+/**
+ * Ends the wait on Ctrl-C or after `seconds`. The timer is one this flow holds itself, not
+ * AbortSignal.timeout() under AbortSignal.any(): on Node 20 that inner signal can be garbage
+ * collected before it fires (nodejs/node#57736), and the flow then waits for ever.
+ */
+async function waitAtMost<T>(seconds: number, interrupt: AbortSignal, waitFor: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const wait = new AbortController();
+  const timer = setTimeout(() => wait.abort(timedOut(seconds)), seconds * 1000);
+  const onInterrupt = () => wait.abort(interrupt.reason);
+  if (interrupt.aborted) onInterrupt();
+  else interrupt.addEventListener('abort', onInterrupt, { once: true });
+  try {
+    return await waitFor(wait.signal);
+  } finally {
+    clearTimeout(timer);
+    interrupt.removeEventListener('abort', onInterrupt);
+  }
 }
 
 /** Shows the consent URL (SPEC flow step 4) and starts loading the library while the person decides. */
@@ -89,15 +107,10 @@ async function showConsentUrl(request: MintRequest, effects: MintEffects, url: s
 }
 
 async function awaitConsent(request: MintRequest, effects: MintEffects, waitFor: (signal: AbortSignal) => Promise<Consent>): Promise<string> {
-  const signal = AbortSignal.any([effects.signal, AbortSignal.timeout(request.timeoutSeconds * 1000)]);
   // A line printed under the --manual paste prompt would garble it; there only the timeout names the causes.
   const remind = request.manual ? () => () => undefined : (effects.remindWhileWaiting ?? remindLater);
   const cancelHint = remind(() => effects.tell(`Still waiting for consent. ${NO_REDIRECT_CAUSES}`));
-  const consent = await waitFor(signal)
-    .catch((reason: unknown) => {
-      throw timedOut(reason, request.timeoutSeconds);
-    })
-    .finally(cancelHint);
+  const consent = await waitAtMost(request.timeoutSeconds, effects.signal, waitFor).finally(cancelHint);
   if (consent.kind === 'error') throw consentError(consent);
   return consent.code;
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
 import { childEnvironment } from './environment.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/gmail-token.js', import.meta.url));
@@ -21,12 +22,30 @@ export interface CliOptions {
   input?: string;
   /** Leave stdin open for the test to write to (child.stdin). */
   keepStdinOpen?: boolean;
+  /** Options for node itself, before the CLI's path (`--expose-gc`, `--require`). */
+  nodeArgs?: string[];
+}
+
+/**
+ * Ends `child` when the test that started it ends, passed, failed or timed out, so no `mint`
+ * is left listening: killed if still running, and waited for.
+ */
+export function endWithTest(child: ChildProcess): void {
+  const closed = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('close', () => resolve());
+  });
+  onTestFinished(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await closed;
+  });
 }
 
 /** Runs the built CLI as a child process, as a person or a CI script would. */
 export function runCli(args: string[], options: CliOptions = {}): CliRun {
   const env = childEnvironment({ NO_COLOR: '1', ...options.env });
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  endWithTest(child);
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { BIN } from './cli.js';
+import { BIN, endWithTest } from './cli.js';
 import { childEnvironment } from './environment.js';
 
 // eslint-disable-next-line no-control-regex -- terminal escape sequences are control characters
@@ -16,6 +16,7 @@ export function runOnTerminal(args: string[], options: { cwd: string; env?: Reco
     env: childEnvironment({ TERM: 'xterm', ...options.env }),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  endWithTest(child);
   let screen = '';
   let raw = '';
   const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];

@@ -29,7 +29,7 @@ function describe(report: CheckReport): void {
   say(`  client:   ${report.client_id}`);
   say(`  account:  ${report.account ?? 'unknown (mint with the email scope to learn it)'}`);
   say(`  scopes:   ${report.scopes.join(' ')}`);
-  say(`  sending:  ${report.can_send ? paint.green('granted') : paint.red('not granted')}`);
+  say('  sending:  ', report.can_send ? paint.green('granted') : paint.red('not granted'));
   if (report.access_token_expiry) say(`  access token expires ${report.access_token_expiry} (${minutesUntil(report.access_token_expiry)})`);
   describeStoredAccess(report);
   if (report.refresh_token_expiry) say(`  refresh token expires ${report.refresh_token_expiry}`);

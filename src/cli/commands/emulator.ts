@@ -4,6 +4,7 @@ import { parsePort } from '../../core/args.js';
 import { startEmulator } from '../../emulator/index.js';
 import { planOutput, writeFileAtomic } from '../../oauth/files.js';
 import { emit, say } from '../render.js';
+import { shown } from '../../core/terminal.js';
 
 export interface EmulatorCliOptions {
   port: string;
@@ -16,7 +17,7 @@ export interface EmulatorCliOptions {
 /** The emulator hands out fake tokens to anyone who asks, so it only listens on loopback. */
 function loopbackHost(host: string): string {
   if (/^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || host === 'localhost') return host;
-  throw new UsageError(`--host "${host}" is not a loopback address. The emulator listens only on 127.0.0.1, another 127.x address, ::1 or localhost.`);
+  throw new UsageError(`--host ${shown(host)} is not a loopback address. The emulator listens only on 127.0.0.1, another 127.x address, ::1 or localhost.`);
 }
 
 function stopped(): Promise<NodeJS.Signals> {

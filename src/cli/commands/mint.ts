@@ -2,14 +2,18 @@ import { resolve } from 'node:path';
 import { parseLoginHint, parsePort, parseTimeout } from '../../core/args.js';
 import { EMULATOR_HOST_VARIABLE, acceptedIssuers, resolveEndpoints } from '../../core/endpoints.js';
 import { checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, renderOutput, type Format, type MintedToken } from '../../core/output.js';
+import { neutralise } from '../../core/terminal.js';
 import { expandScopes } from '../../core/scopes.js';
 import { loadClient } from '../../oauth/client-source.js';
-import { planOutput, readFileToUpdate, writeFileAtomic, type OutputPlan } from '../../oauth/files.js';
+import { writeOutput, type Written } from '../../oauth/deliver.js';
+import { planOutput, type OutputPlan } from '../../oauth/files.js';
+import { snapshot, type FileSnapshot } from '../../oauth/write-time.js';
 import type { MintRequest } from '../../oauth/mint.js';
 import { openInBrowser } from '../browser.js';
 import { interruptOnSignals } from '../signals.js';
 import { askForCredentials, confirmOverwrite, interactive, readPasted } from '../prompts.js';
 import { emit, paint, say, success, warn } from '../render.js';
+import { keepUnwrittenToken, parseKeepAction, type KeepAction } from './mint-rescue.js';
 
 export interface MintCliOptions {
   credentials?: string;
@@ -25,6 +29,7 @@ export interface MintCliOptions {
   manual: boolean;
   loginHint?: string;
   timeout: string;
+  ifUnwritable?: string;
 }
 
 interface Destination {
@@ -32,6 +37,10 @@ interface Destination {
   prefix: string;
   path: string | undefined;
   plan: OutputPlan | undefined;
+  force: boolean;
+  /** The output as it was before consent, to compare with at write time. */
+  before: FileSnapshot | undefined;
+  ifUnwritable: KeepAction;
 }
 
 /** SPEC flow step 1: every input is checked before the network or a browser is touched. */
@@ -43,6 +52,7 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
   const timeoutSeconds = parseTimeout(options.timeout);
   const loginHint = parseLoginHint(options.loginHint);
   const asking = interactive();
+  const ifUnwritable = parseKeepAction(options.ifUnwritable, asking);
   const { client, source } = await loadClient({ ...options, env: process.env, cwd: process.cwd(), askForCredentials: asking ? askForCredentials : undefined });
   const endpoints = resolveEndpoints({ emulatorHost: process.env[EMULATOR_HOST_VARIABLE], authUri: client.authUri, tokenUri: client.tokenUri });
   const out = options.out ?? defaultOut(format);
@@ -51,7 +61,8 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
     path === undefined
       ? undefined
       : await planOutput(path, { force: options.force, update: format === 'env', confirmOverwrite: asking ? confirmOverwrite : undefined });
-  if (format === 'env') checkEnvOutput(client, prefix, path !== undefined && plan === 'update' ? await readFileToUpdate(path) : undefined);
+  const before = path !== undefined && (plan === 'update' || (plan === 'overwrite' && !options.force)) ? await snapshot(path) : undefined;
+  if (format === 'env') checkEnvOutput(client, prefix, before?.bytes);
   return {
     request: {
       client,
@@ -65,19 +76,26 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
       openBrowser: options.open,
       manual: options.manual,
     },
-    destination: { format, prefix, path, plan },
+    destination: { format, prefix, path, plan, force: options.force, before, ifUnwritable },
   };
 }
 
-async function deliver(destination: Destination, token: MintedToken): Promise<void> {
-  const { format, prefix, path, plan } = destination;
-  if (path === undefined) return emit(renderOutput(format, token, prefix));
-  const existing = plan === 'update' ? await readFileToUpdate(path) : undefined;
-  await writeFileAtomic(path, renderOutput(format, token, prefix, existing));
+/** Writes the token where it was asked to go; if that fails now, keeps it from being lost. */
+async function deliver(destination: Destination, token: MintedToken, request: MintRequest): Promise<Written | undefined> {
+  const { format, prefix, path } = destination;
+  if (path === undefined) {
+    await emit(renderOutput(format, token, prefix));
+    return undefined;
+  }
+  try {
+    return await writeOutput({ format, prefix, path, force: destination.force, before: destination.before }, token);
+  } catch (failure) {
+    return keepUnwrittenToken(failure, { token, format, prefix, path, endpoints: request.endpoints }, destination.ifUnwritable);
+  }
 }
 
-function summarise(destination: Destination, token: MintedToken, out: string): void {
-  const where = destination.path === undefined ? 'stdout' : `${out} (mode 0600${destination.plan === 'update' ? ', other lines kept' : ''})`;
+function summarise(destination: Destination, token: MintedToken, out: string, written: Written | undefined): void {
+  const where = destination.path === undefined ? 'stdout' : `${out} (mode 0600${written === 'updated' ? ', other lines kept' : ''})`;
   success(`Refresh token ${destination.path === undefined ? 'printed to' : 'written to'} ${where}.`);
   say(`  account: ${token.account || 'unknown (add the email scope to record it)'}`);
   say(`  scopes:  ${token.scopes.join(' ')}`);
@@ -86,7 +104,7 @@ function summarise(destination: Destination, token: MintedToken, out: string): v
       `Google says this refresh token expires at ${token.refreshTokenExpiry.toISOString()}. Apps in "Testing" publishing status get 7-day tokens: publish the app on the OAuth consent screen to get lasting ones.`,
     );
   }
-  say(paint.dim(`Next: ${nextStep(destination, out)}`));
+  say('', paint.dim(neutralise(`Next: ${nextStep(destination, out)}`)));
 }
 
 /** What confirms the token works, for where it actually went. */
@@ -112,6 +130,6 @@ export async function runMint(options: MintCliOptions): Promise<void> {
     signal: interruptOnSignals(),
     now: () => new Date(),
   });
-  await deliver(destination, token);
-  summarise(destination, token, options.out ?? defaultOut(destination.format));
+  const written = await deliver(destination, token, request);
+  summarise(destination, token, options.out ?? defaultOut(destination.format), written);
 }

@@ -1,0 +1,156 @@
+import { constants } from 'node:fs';
+import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { FlowError } from '../core/errors.js';
+import { code, why, writeFailed, writeTemporary } from './files.js';
+
+/**
+ * The output is checked again at the moment of writing (SPEC "Outputs"): minutes of consent lie
+ * between the first check and the write, and a file can appear or change meanwhile.
+ */
+
+/** A file as read at one moment: its bytes and which file it was. */
+export interface FileSnapshot {
+  bytes: Buffer;
+  dev: number;
+  ino: number;
+}
+
+/**
+ * The file at `path` now, read without following a symbolic link (one planted at that path must
+ * not pull another file's contents into ours), or undefined when nothing is there.
+ */
+export async function snapshot(path: string): Promise<FileSnapshot | undefined> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const { dev, ino } = await handle.stat();
+    return { bytes: await handle.readFile(), dev, ino };
+  } catch (error) {
+    if (code(error) === 'ENOENT') return undefined;
+    throw new FlowError(`Could not read ${path} to update it (${why(error)}); nothing was changed.`);
+  } finally {
+    await handle?.close();
+  }
+}
+
+function same(a: FileSnapshot | undefined, b: FileSnapshot | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.dev === b.dev && a.ino === b.ino && a.bytes.equals(b.bytes);
+}
+
+function lockFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.gmail-token.lock`);
+}
+
+/** Whether the run that wrote a lock is gone (it crashed inside the few milliseconds it holds it). */
+async function abandoned(lock: string): Promise<boolean> {
+  const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return code(error) === 'ESRCH';
+  }
+}
+
+/** Creates the lock holding our pid; a lock that could not be completed (disk full) is removed. */
+async function takeLock(lock: string): Promise<void> {
+  const handle = await open(lock, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${process.pid}\n`);
+  } catch (error) {
+    await unlink(lock).catch(() => undefined);
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+const LOCK_PATIENCE_MS = 5_000;
+const LOCK_RETRY_MS = 20;
+
+/**
+ * Runs `work` while holding a lock file next to the output (an exclusive create), so two
+ * gmail-token runs writing one path take turns: the second sees what the first wrote. The lock is
+ * held only for read, merge and rename, never across consent.
+ */
+export async function withOutputLock<T>(path: string, work: () => Promise<T>): Promise<T> {
+  const lock = lockFor(path);
+  const deadline = Date.now() + LOCK_PATIENCE_MS;
+  for (;;) {
+    try {
+      await takeLock(lock);
+      break;
+    } catch (error) {
+      if (code(error) !== 'EEXIST') throw writeFailed(path, error);
+      if (await abandoned(lock)) await unlink(lock).catch(() => undefined);
+      else if (Date.now() > deadline) {
+        throw new FlowError(`Another gmail-token run is writing ${path} (lock ${lock}); nothing was changed. Remove the lock if no such run exists, then run again.`);
+      } else await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await unlink(lock).catch(() => undefined);
+  }
+}
+
+/**
+ * Creates `path` only while nothing is there: a complete temporary file is hard-linked to the
+ * name, which fails with EEXIST rather than replace a file that appeared since the check.
+ */
+export async function createNew(path: string, data: string | Uint8Array): Promise<void> {
+  const temporary = await writeTemporary(path, data);
+  try {
+    await link(temporary, path);
+  } catch (error) {
+    if (code(error) === 'EEXIST') {
+      throw new FlowError(`${path} appeared while consent was given (another gmail-token run?) and was kept as it is.`);
+    }
+    throw writeFailed(path, error);
+  } finally {
+    await unlink(temporary).catch(() => undefined);
+  }
+}
+
+/**
+ * Replaces `path` with `data` only while it is still the file `expected` (same file, same bytes),
+ * checked right before the rename; a file that changed is left as it is.
+ */
+export async function replaceIfUnchanged(path: string, data: string | Uint8Array, expected: FileSnapshot | undefined): Promise<boolean> {
+  const temporary = await writeTemporary(path, data);
+  try {
+    if (!same(await snapshot(path), expected)) return false;
+    if (expected === undefined) await link(temporary, path);
+    else await rename(temporary, path);
+    return true;
+  } catch (error) {
+    if (code(error) === 'EEXIST') return false;
+    if (error instanceof FlowError) throw error;
+    throw writeFailed(path, error);
+  } finally {
+    await unlink(temporary).catch(() => undefined);
+  }
+}
+
+/** Tries to merge into a file being edited by someone else before giving up. */
+const MERGE_ATTEMPTS = 3;
+
+/**
+ * Updates `path` from what it holds at the moment of writing: `update` gets the current bytes
+ * (undefined when there is no file) and returns the new ones; if the file changes between that
+ * read and the rename, the update is done again on the new content, and after a few tries the
+ * file is left untouched (exit 1).
+ */
+export async function updateAtWriteTime(path: string, update: (current: Buffer | undefined) => string | Uint8Array): Promise<void> {
+  await withOutputLock(path, async () => {
+    for (let attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
+      const current = await snapshot(path);
+      if (await replaceIfUnchanged(path, update(current?.bytes), current)) return;
+    }
+    throw new FlowError(`${path} kept changing while gmail-token tried to update it, so it was left as it is.`);
+  });
+}
