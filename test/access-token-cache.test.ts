@@ -1,9 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runCliToEnd } from './helpers/cli.js';
+import { holdingProxy } from './helpers/holding-proxy.js';
 import { useEmulatorHarness } from './helpers/harness.js';
 import { mintTokenFile } from './helpers/mint.js';
 
@@ -134,36 +133,6 @@ describe('access-token reuses a fresh stored access token', () => {
   });
 });
 
-/**
- * Stands between the CLI and the emulator and holds the refresh request until `release()`, so a
- * test can change token.json while the CLI waits for Google.
- */
-async function holdingProxy(target: string) {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let arrived!: () => void;
-  const held = new Promise<void>((resolve) => (arrived = resolve));
-  const forward = async (request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    if (request.url === '/token') {
-      arrived();
-      await released;
-    }
-    const answer = await fetch(`${target}${request.url}`, { method: request.method, headers: request.headers as Record<string, string>, body: request.method === 'GET' ? undefined : Buffer.concat(chunks) });
-    response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-    response.end(Buffer.from(await answer.arrayBuffer()));
-  };
-  const server = createServer((request, response) => void forward(request, response));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    hostPort: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    held,
-    release,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('access-token never overwrites what it did not read', () => {
   it('leaves a token.json that a new mint replaced during the refresh', async () => {
     const stale = await mintExpiringAt(new Date(0));
@@ -171,20 +140,15 @@ describe('access-token never overwrites what it did not read', () => {
     const replacement = readFileSync(tokenPath(), 'utf8');
     writeFileSync(tokenPath(), stale);
     const proxy = await holdingProxy(h.emulator.origin);
-    try {
-      const run = runCli(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: proxy.hostPort } });
-      await proxy.held;
-      writeFileSync(tokenPath(), replacement);
-      proxy.release();
-      const result = await run.exit;
-      expect(result.code).toBe(0);
-      expect(await isLive(result.stdout.trim())).toBe(true);
-      expect(result.stderr).toMatch(/changed while the token was refreshed.*left as it is/);
-      expect(readFileSync(tokenPath(), 'utf8')).toBe(replacement);
-    } finally {
-      proxy.release();
-      await proxy.close();
-    }
+    const run = runCli(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: proxy.hostPort } });
+    await proxy.held;
+    writeFileSync(tokenPath(), replacement);
+    proxy.release();
+    const result = await run.exit;
+    expect(result.code).toBe(0);
+    expect(await isLive(result.stdout.trim())).toBe(true);
+    expect(result.stderr).toMatch(/changed while the token was refreshed.*left as it is/);
+    expect(readFileSync(tokenPath(), 'utf8')).toBe(replacement);
   });
 
   it('prints a refreshed token but does not replace a token file that is a symbolic link', async () => {

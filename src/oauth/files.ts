@@ -114,22 +114,6 @@ export async function writeTemporary(path: string, data: string | Uint8Array): P
   }
 }
 
-/**
- * A file being updated, as text, read without following a symbolic link: one planted at that
- * path after the checks must not pull another file's contents into ours.
- */
-export async function readFileToUpdate(path: string): Promise<string> {
-  let handle;
-  try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    return await handle.readFile('utf8');
-  } catch (error) {
-    throw new FlowError(`Could not read ${path} to update it (${why(error)}); nothing was changed.`);
-  } finally {
-    await handle?.close();
-  }
-}
-
 /** Whether something is at `path`: for the default files (./credentials.json, ./token.json). */
 export function fileExists(path: string): Promise<boolean> {
   return access(path).then(

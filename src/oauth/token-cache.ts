@@ -1,12 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import type { StoredToken } from '../core/stored-token.js';
 import { reusableAccessToken, tokenFileWithAccess, type RefreshedAccess } from '../core/token-cache.js';
-import { readFileToUpdate, writeFileAtomic } from './files.js';
 import type { ClientSecrets, HttpPolicy } from './google.js';
 import { refreshAccess } from './refresh.js';
+import { OutputBusyError, updateAtWriteTime } from './write-time.js';
 
 export interface AccessTokenRequest {
   stored: StoredToken;
@@ -20,34 +17,32 @@ export interface AccessTokenRequest {
   http?: HttpPolicy;
 }
 
-/** Where the new file waits, complete and flushed, for the last look before it replaces the old one. */
-function stagingPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.refreshed`);
-}
+/**
+ * How long the write-back waits for the lock beside token.json. Whoever holds it is writing this
+ * file right now: a mint replacing it (a file the write-back must leave alone anyway) or another
+ * access-token saving a token as good as ours; and the token this call got works whether or not it
+ * is saved. So a lock still held after this short wait (a second call normally waits milliseconds)
+ * is no reason to fail the mail program that asked, nor to keep it waiting as long as mint would:
+ * the write-back is skipped with a warning, exit 0, and the next call refreshes again.
+ */
+const WRITE_BACK_PATIENCE_MS = 2_000;
 
 /**
- * Writes the refreshed access token back only if the file still holds the refresh token it was
- * read with: one replaced meanwhile (a new mint) is left alone. The new file is written and
- * flushed first, then the old one is read once more right before the rename, so the window in
- * which another writer could be overwritten is one read long. A file changed by another
- * access-token meanwhile is left as well: the token it holds is as good as ours.
+ * Writes the refreshed access token back through the same write-time mechanism as mint's outputs:
+ * under the lock beside the file, from the file as it is then, and only if it still holds the
+ * refresh token it was read with (one replaced meanwhile, by a new mint, is left alone). The file
+ * read is compared (same file, same bytes) right before the rename, so a writer that does not take
+ * the lock is not overwritten either.
  */
 async function saveAccess(path: string, refreshToken: string, access: RefreshedAccess, warn: (line: string) => void): Promise<void> {
-  const staged = stagingPath(path);
   try {
-    const read = await readFileToUpdate(path);
-    const updated = tokenFileWithAccess(read, refreshToken, access);
-    if (updated !== undefined) {
-      await writeFileAtomic(staged, updated);
-      if ((await readFileToUpdate(path)) === read) return await rename(staged, path);
-    }
-    if (tokenFileWithAccess(await readFileToUpdate(path), refreshToken, access) === undefined) {
+    const update = (current: Buffer | undefined) => (current === undefined ? undefined : tokenFileWithAccess(current.toString('utf8'), refreshToken, access));
+    if (!(await updateAtWriteTime(path, update, WRITE_BACK_PATIENCE_MS))) {
       warn(`${path} changed while the token was refreshed (a new mint?), so it was left as it is.`);
     }
-  } catch {
-    warn(`The new access token could not be saved in ${path} (check that the file is not a link and its folder is writable); the next call will refresh again.`);
-  } finally {
-    await unlink(staged).catch(() => undefined);
+  } catch (error) {
+    if (error instanceof OutputBusyError) warn(`Another gmail-token run is writing ${path}, so the new access token was not saved there; the next call will refresh again.`);
+    else warn(`The new access token could not be saved in ${path} (check that the file is not a link and its folder is writable); the next call will refresh again.`);
   }
 }
 

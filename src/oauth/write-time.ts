@@ -68,28 +68,39 @@ async function takeLock(lock: string): Promise<void> {
   }
 }
 
-const LOCK_PATIENCE_MS = 5_000;
+/** How long a run waits for another to finish writing the same file (each holds it for milliseconds). */
+export const LOCK_PATIENCE_MS = 5_000;
 const LOCK_RETRY_MS = 20;
+
+/** Another gmail-token run held the lock beside the file for longer than this run would wait. */
+export class OutputBusyError extends FlowError {}
+
+/** Takes the lock, clearing one its run left behind; false when a live run still holds it after `patienceMs`. */
+async function acquire(path: string, lock: string, patienceMs: number): Promise<boolean> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    try {
+      await takeLock(lock);
+      return true;
+    } catch (error) {
+      if (code(error) !== 'EEXIST') throw writeFailed(path, error);
+      if (await abandoned(lock)) await unlink(lock).catch(() => undefined);
+      else if (Date.now() > deadline) return false;
+      else await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+    }
+  }
+}
 
 /**
  * Runs `work` while holding a lock file next to the output (an exclusive create), so two
  * gmail-token runs writing one path take turns: the second sees what the first wrote. The lock is
- * held only for read, merge and rename, never across consent.
+ * held only for read, merge and rename, never across consent. Every writer of mint's outputs and
+ * of token.json (access-token's write-back too) takes it.
  */
-export async function withOutputLock<T>(path: string, work: () => Promise<T>): Promise<T> {
+export async function withOutputLock<T>(path: string, work: () => Promise<T>, patienceMs = LOCK_PATIENCE_MS): Promise<T> {
   const lock = lockFor(path);
-  const deadline = Date.now() + LOCK_PATIENCE_MS;
-  for (;;) {
-    try {
-      await takeLock(lock);
-      break;
-    } catch (error) {
-      if (code(error) !== 'EEXIST') throw writeFailed(path, error);
-      if (await abandoned(lock)) await unlink(lock).catch(() => undefined);
-      else if (Date.now() > deadline) {
-        throw new FlowError(`Another gmail-token run is writing ${path} (lock ${lock}); nothing was changed. Remove the lock if no such run exists, then run again.`);
-      } else await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
-    }
+  if (!(await acquire(path, lock, patienceMs))) {
+    throw new OutputBusyError(`Another gmail-token run is writing ${path} (lock ${lock}); nothing was changed. Remove the lock if no such run exists, then run again.`);
   }
   try {
     return await work();
@@ -140,17 +151,28 @@ export async function replaceIfUnchanged(path: string, data: string | Uint8Array
 const MERGE_ATTEMPTS = 3;
 
 /**
- * Updates `path` from what it holds at the moment of writing: `update` gets the current bytes
- * (undefined when there is no file) and returns the new ones; if the file changes between that
- * read and the rename, the update is done again on the new content, and after a few tries the
- * file is left untouched (exit 1).
+ * Updates `path` from what it holds at the moment of writing, under the lock: `update` gets the
+ * current bytes (undefined when there is no file) and returns the new ones, or undefined to leave
+ * the file as it is. If the file changes between that read and the rename, the update is done
+ * again on the new content, and after a few tries the file is left untouched (exit 1). Returns
+ * whether the file was written.
  */
-export async function updateAtWriteTime(path: string, update: (current: Buffer | undefined) => string | Uint8Array): Promise<void> {
-  await withOutputLock(path, async () => {
-    for (let attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
-      const current = await snapshot(path);
-      if (await replaceIfUnchanged(path, update(current?.bytes), current)) return;
-    }
-    throw new FlowError(`${path} kept changing while gmail-token tried to update it, so it was left as it is.`);
-  });
+export async function updateAtWriteTime(
+  path: string,
+  update: (current: Buffer | undefined) => string | Uint8Array | undefined,
+  lockPatienceMs = LOCK_PATIENCE_MS,
+): Promise<boolean> {
+  return withOutputLock(
+    path,
+    async () => {
+      for (let attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
+        const current = await snapshot(path);
+        const data = update(current?.bytes);
+        if (data === undefined) return false;
+        if (await replaceIfUnchanged(path, data, current)) return true;
+      }
+      throw new FlowError(`${path} kept changing while gmail-token tried to update it, so it was left as it is.`);
+    },
+    lockPatienceMs,
+  );
 }

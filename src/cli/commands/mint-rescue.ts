@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { GoogleEndpoints } from '../../core/endpoints.js';
 import { FlowError, GmailTokenError, UsageError } from '../../core/errors.js';
-import { envEntries, envText, shellText, tokenJson, type Format, type MintedToken } from '../../core/output.js';
+import { renderOutput, type Format, type MintedToken } from '../../core/output.js';
 import { revokeToken } from '../../oauth/revoke.js';
 import { createNew } from '../../oauth/write-time.js';
 import { askLine } from '../prompts.js';
@@ -33,9 +33,7 @@ export interface Unwritten {
 }
 
 function tokenText({ token, format, prefix }: Unwritten): string {
-  if (format === 'json') return tokenJson(token);
-  const entries = envEntries(prefix, token);
-  return format === 'env' ? envText(entries) : shellText(entries);
+  return renderOutput(format, token, prefix);
 }
 
 function reasonOf(error: unknown): string {
