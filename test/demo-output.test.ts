@@ -36,3 +36,12 @@ describe('demo output', () => {
     expect(result.stderr).not.toContain(ESC);
   });
 });
+
+describe('demo access-token step', () => {
+  it('runs what `access-token` runs: the fresh token mint stored is printed again, with no request to the token endpoint', async () => {
+    const result = await demo({ NO_COLOR: '1' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/✓ access-token\s+reused the fresh one mint stored: (59|60) min left \(not shown\)\s+\$ gmail-token access-token/);
+    expect(result.stderr).toMatch(/^\s+no request to the token endpoint: within the hour the stored token is printed again$/m);
+  });
+});
