@@ -71,22 +71,20 @@ export function shellText(entries: EnvEntries): string {
   return entries.map(([name, value]) => `export ${name}=${shellValue(value)}\n`).join('');
 }
 
-/** The bytes to write for a format; `existing` is the current .env when updating one in place. */
-export function renderOutput(format: Format, token: MintedToken, prefix: string, existing?: string): string {
+/** The bytes to write for a format, as a new file or on stdout. */
+export function renderOutput(format: Format, token: MintedToken, prefix: string): string {
   if (format === 'json') return tokenJson(token);
   const entries = envEntries(prefix, token);
-  if (format === 'shell') return shellText(entries);
-  return existing === undefined ? envText(entries) : mergeDotenv(existing, entries);
+  return format === 'shell' ? shellText(entries) : envText(entries);
 }
 
 /**
  * Renders env output with a stand-in refresh token (Google's are plain base64url), so that a client
  * value or an existing .env that dotenv could not read back is refused before the consent flow.
  */
-export function checkEnvOutput(client: Pick<MintedToken, 'clientId' | 'clientSecret'>, prefix: string, existing?: string | Uint8Array): void {
+export function checkEnvOutput(client: Pick<MintedToken, 'clientId' | 'clientSecret'>, prefix: string, existing?: Uint8Array): void {
   const entries = envEntries(prefix, { ...client, refreshToken: '1//0stand-in' });
   if (existing === undefined) envText(entries);
-  else if (typeof existing === 'string') mergeDotenv(existing, entries);
   else mergeDotenv(existing, entries);
 }
 
