@@ -15,6 +15,7 @@ import { checkToken } from '../oauth/check.js';
 import type { ClientSecrets } from '../oauth/google.js';
 import { mintToken, type MintRequest } from '../oauth/mint.js';
 import { revokeToken } from '../oauth/revoke.js';
+import type { WaitingAdvice } from '../oauth/waiting.js';
 import { accessTokenFor } from '../oauth/token-cache.js';
 import { approveConsent } from './approve.js';
 import { neutralise } from '../core/terminal.js';
@@ -40,6 +41,12 @@ export interface DemoSession {
 }
 
 const CLIENT_SOURCE = "the emulator's credentials.json";
+
+/** The emulator has no Test users and the demo no --manual: what helps here is Allow, or --auto-approve. */
+const DEMO_WAITING_ADVICE: WaitingAdvice = {
+  stillWaiting: "Choose Allow on the emulator's consent page in your browser, or press Ctrl-C and run `gmail-token demo --auto-approve`.",
+  timedOut: 'Run the demo again with a longer --timeout, or with --auto-approve to let it give consent itself.',
+};
 
 function secretsOf(stored: StoredToken): ClientSecrets {
   return { clientId: stored.clientId ?? '', clientSecret: stored.clientSecret ?? '' };
@@ -78,6 +85,7 @@ export async function mintStep(session: DemoSession): Promise<StepOutcome & { to
     timeoutSeconds: session.timeoutSeconds,
     openBrowser: true,
     manual: false,
+    waitingAdvice: DEMO_WAITING_ADVICE,
   };
   const token = await mintToken(request, {
     openUrl: consent.openUrl,
