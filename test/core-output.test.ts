@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import dotenv from 'dotenv';
-import { mergeDotenv } from '../src/core/dotenv.js';
+import { mergeDotenv } from '../src/core/dotenv-merge.js';
 import { envEntries, envText, renderOutput, shellText, tokenJson, type MintedToken } from '../src/core/output.js';
 
 const token: MintedToken = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTokenFile, type StoredToken } from '../src/core/stored-token.js';
-import { FRESH_MARGIN_MS, reusableAccessToken, storedAccessFresh, tokenFileWithAccess } from '../src/core/token-cache.js';
+import { FRESH_MARGIN_MS, LONGEST_LIFETIME_MS, reusableAccessToken, storedAccessFresh, tokenFileWithAccess } from '../src/core/token-cache.js';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const at = (ms: number) => new Date(NOW.getTime() + ms);
@@ -12,6 +12,31 @@ describe('whether a stored access token is fresh', () => {
     expect(reusableAccessToken(stored({ accessToken: 'ya29.a', accessTokenExpiry: at(60_001) }), NOW)).toBe('ya29.a');
     expect(reusableAccessToken(stored({ accessToken: 'ya29.a', accessTokenExpiry: at(60_000) }), NOW)).toBeUndefined();
     expect(reusableAccessToken(stored({ accessToken: 'ya29.a', accessTokenExpiry: at(-1) }), NOW)).toBeUndefined();
+  });
+
+  it('is stale when its expiry is further away than Google ever gives (an hour, plus clock slack)', () => {
+    expect(LONGEST_LIFETIME_MS).toBe(3_900_000);
+    expect(reusableAccessToken(stored({ accessToken: 'ya29.a', accessTokenExpiry: at(3_599_000) }), NOW)).toBe('ya29.a');
+    expect(reusableAccessToken(stored({ accessToken: 'ya29.a', accessTokenExpiry: at(3_900_000) }), NOW)).toBe('ya29.a');
+    expect(reusableAccessToken(stored({ accessToken: 'ya29.a', accessTokenExpiry: at(3_900_001) }), NOW)).toBeUndefined();
+    expect(storedAccessFresh(stored({ accessToken: 'ya29.a', accessTokenExpiry: new Date('2099-01-01T00:00:00Z') }), NOW)).toBe(false);
+  });
+
+  it.each([
+    ['CR LF and a header', 'ya29.a\r\nX-Injected: 1'],
+    ['a space', 'ya29.a b'],
+    ['an escape code', 'ya29.\u001b[2Ja'],
+    ['a quote', 'ya29."a'],
+    ['= before the end', 'ya29.a=b'],
+    ['nothing but =', '=='],
+  ])('is stale when the stored token has %s, which no bearer token has', (_, accessToken) => {
+    expect(reusableAccessToken(stored({ accessToken, accessTokenExpiry: at(1_800_000) }), NOW)).toBeUndefined();
+    expect(storedAccessFresh(stored({ accessToken, accessTokenExpiry: at(1_800_000) }), NOW)).toBe(false);
+  });
+
+  it('reuses every character a bearer token may have (RFC 6750 b64token)', () => {
+    const accessToken = 'ya29.AZaz09-._~+/==';
+    expect(reusableAccessToken(stored({ accessToken, accessTokenExpiry: at(1_800_000) }), NOW)).toBe(accessToken);
   });
 
   it('is stale without an expiry, and unknown without an access token', () => {

@@ -3,7 +3,7 @@
  * real headless Chromium clicking Allow; --keep; a step that fails; Ctrl-C. One in-process run
  * shows the emulator stopped by the demo itself, with this process still alive to see it.
  */
-import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 import type { Browser } from 'playwright-core';
@@ -142,6 +142,27 @@ describe('gmail-token demo with a browser', () => {
     expect(listing(workspace.dir)).toEqual([]);
   });
 
+  it('--keep never replaces a token.json put in the folder while consent was pending', async () => {
+    const run = demo(['--keep', 'kept'], await withFakeBrowser());
+    const opened = await fakeBrowser!.nextUrl(8_000);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(opened);
+      mkdirSync(join(workspace.dir, 'kept'));
+      writeFileSync(join(workspace.dir, 'kept', 'token.json'), '{"real":true}');
+      const loopback = redirectUriOf(opened);
+      await Promise.all([page.waitForURL((url) => url.origin === loopback.origin), page.getByRole('button', { name: 'Allow', exact: true }).click()]);
+    } finally {
+      await context.close();
+    }
+    const result = await run.exit;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/The demo's mint step did not behave as expected: .*kept\/token\.json appeared while consent was given .* and was kept as it is/);
+    expect(readFileSync(join(workspace.dir, 'kept', 'token.json'), 'utf8')).toBe('{"real":true}');
+    expect(listing(workspace.dir)).toEqual(['kept', 'kept/token.json']);
+  });
+
   it('gives consent itself, and says so, when the browser launcher fails', async () => {
     const failing = workspace.file('failing-browser.sh', '#!/bin/sh\nexit 1\n');
     chmodSync(failing, 0o755);
@@ -158,6 +179,9 @@ describe('gmail-token demo with a browser', () => {
     const result = await run.exit;
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/The demo's mint step did not behave as expected: No consent arrived within 1 second/);
+    expect(result.stderr).toMatch(/Run the demo again with a longer --timeout, or with --auto-approve to let it give consent itself\./);
+    // Advice for a real Google project or for mint does not fit the demo.
+    expect(result.stderr).not.toMatch(/Test users|Cloud Console|--manual/);
     expect(result.stderr).not.toMatch(/✓ check/);
   });
 

@@ -108,6 +108,8 @@ describe('authorization code flow', () => {
     expect(location.searchParams.get('state')).toBe(state);
     expect(location.searchParams.get('scope')).toBe(`email ${SEND} ${EMAIL} openid`);
     expect(location.searchParams.get('authuser')).toBe('0');
+    // As Google sends it (nilbuild/developer-roadmap#9802): iss right after state, the code's '/' as %2F.
+    expect(location.search).toMatch(/^\?state=[^&]+&iss=https%3A%2F%2Faccounts\.google\.com&code=4%2F0emu-[^&/]+&scope=email\+/);
     expect(tokens.refresh_token).toMatch(/^1\/\/emu-/);
     expect(tokens.access_token).toMatch(/^ya29\.emu-/);
     expect(tokens.token_type).toBe('Bearer');

@@ -1,7 +1,8 @@
 import dotenv from 'dotenv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dotenvValue, envLine, mergeDotenv, parseDotenv, type EnvEntries } from '../src/core/dotenv.js';
+import { dotenvValue, envLine, parseDotenv, type EnvEntries } from '../src/core/dotenv.js';
+import { mergeDotenv } from '../src/core/dotenv-merge.js';
 import { UsageError } from '../src/core/errors.js';
 import { envEntries } from '../src/core/output.js';
 import { b64url, runs } from './helpers/properties.js';

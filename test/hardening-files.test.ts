@@ -86,8 +86,8 @@ async function expectRefusedBeforeTheFlow(args: string[], message: RegExp) {
 }
 
 /** Runs mint through consent; the file system can be changed between planning and writing. */
-async function mintThrough(args: string[], duringConsent: () => void = () => undefined) {
-  const run = runCli(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: env() });
+async function mintThrough(args: string[], duringConsent: () => void = () => undefined, extraEnv: Record<string, string> = {}) {
+  const run = runCli(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: { ...env(), ...extraEnv } });
   const url = await run.consentUrl();
   duringConsent();
   await followConsent(url);
@@ -184,7 +184,42 @@ describe('a symlink at the output path is never followed', () => {
   });
 });
 
-describe('failures while writing, after consent (exit 1, the previous file intact, no partial file)', () => {
+/** The system's temporary folder the child sees (TMPDIR), where the last copy of the token goes. */
+function childTmp(): string {
+  const dir = join(h.workspace.dir, 'system-tmp');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+async function refreshes(refreshToken: string): Promise<boolean> {
+  const { clientId, clientSecret } = h.emulator.defaultClient;
+  const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret });
+  return (await fetch(`${h.emulator.origin}/token`, { method: 'POST', body })).ok;
+}
+
+/**
+ * The token was kept, not lost: the output's folder failed, and so did beside it, so it is in a new
+ * private folder (0700) under the temporary folder, as a new 0600 file, named on stderr, and live.
+ */
+async function expectKeptInTemporaryFolder(result: { stderr: string }, tmp: string, name: string): Promise<string> {
+  const folders = readdirSync(tmp).filter((entry) => entry.startsWith('gmail-token-rescued-'));
+  expect(folders).toHaveLength(1);
+  const folder = join(tmp, folders[0] as string);
+  expect(statSync(folder).mode & 0o777).toBe(0o700);
+  expect(readdirSync(folder)).toEqual([name]);
+  const file = join(folder, name);
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  expect(result.stderr).toContain(`it was written to ${file} (mode 0600) instead; move it where it belongs.`);
+  expect(result.stderr).not.toMatch(/run again|so it is lost/);
+  const text = readFileSync(file, 'utf8');
+  const refreshToken = name === '.env' ? (/REFRESH_TOKEN=(\S+)/.exec(text)?.[1] ?? '') : (JSON.parse(text) as { refresh_token: string }).refresh_token;
+  expect(result.stderr).not.toContain(refreshToken);
+  expect(await refreshes(refreshToken)).toBe(true);
+  rmSync(folder, { recursive: true });
+  return refreshToken;
+}
+
+describe('failures while writing, after consent (exit 1, the previous file intact, no partial file, the token kept)', () => {
   it.skipIf(!CAN_MOUNT)(mounting('a disk that fills up (16 KB tmpfs)'), async () => {
     const disk = join(h.workspace.dir, 'disk');
     mountTmpfs(disk, '16k');
@@ -194,12 +229,15 @@ describe('failures while writing, after consent (exit 1, the previous file intac
     fill(disk);
     const before = readdirSync(disk).sort();
 
-    for (const args of [['--force', '-o', 'disk/token.json'], ['-f', 'env', '-o', 'disk/.env']]) {
-      const result = await mintThrough(args);
+    const tmp = childTmp();
+    for (const [args, name] of [[['--force', '-o', 'disk/token.json'], 'token.json'], [['-f', 'env', '-o', 'disk/.env'], '.env']] as const) {
+      const result = await mintThrough([...args], undefined, { TMPDIR: tmp });
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(/Could not write .*disk\/(token\.json|\.env) \(ENOSPC: the disk is full\); nothing was changed\. Free some space or choose another --out, then run again/);
+      expect(result.stderr).toMatch(/Could not write .*disk\/(token\.json|\.env) \(ENOSPC: the disk is full\); nothing was changed\./);
+      expect(result.stderr).toMatch(/could not be kept beside the output either: .*ENOSPC/);
       expect(result.stderr).not.toMatch(/\n\s+at /);
+      await expectKeptInTemporaryFolder(result, tmp, name);
     }
     expect(readFileSync(join(disk, 'token.json'), 'utf8')).toBe('previous token.json\n');
     expect(readFileSync(join(disk, '.env'), 'utf8')).toBe(dotenv);
@@ -211,20 +249,40 @@ describe('failures while writing, after consent (exit 1, the previous file intac
     const out = join(h.workspace.dir, 'out');
     mkdirSync(out);
     writeFileSync(join(out, 'token.json'), 'previous token.json\n');
-    const result = await mintThrough(['--force', '-o', 'out/token.json'], () => makeReadOnly(out));
+    const tmp = childTmp();
+    const result = await mintThrough(['--force', '-o', 'out/token.json'], () => makeReadOnly(out), { TMPDIR: tmp });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Could not write .*out\/token\.json \(EROFS: the file system is read-only\); nothing was changed/);
     expect(readFileSync(join(out, 'token.json'), 'utf8')).toBe('previous token.json\n');
     expect(readdirSync(out)).toEqual(['token.json']);
+    await expectKeptInTemporaryFolder(result, tmp, 'token.json');
   });
 
   it('a folder removed while consent is pending', async () => {
     const out = join(h.workspace.dir, 'out');
     mkdirSync(out);
-    const result = await mintThrough(['-o', 'out/token.json'], () => rmSync(out, { recursive: true }));
+    const tmp = childTmp();
+    const result = await mintThrough(['-o', 'out/token.json'], () => rmSync(out, { recursive: true }), { TMPDIR: tmp });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Could not write .*out\/token\.json \(ENOENT: the folder is gone\); nothing was changed/);
     expect(existsSync(out)).toBe(false);
     expect(leftovers(h.workspace.dir)).toEqual([]);
+    await expectKeptInTemporaryFolder(result, tmp, 'token.json');
+  });
+
+  it('a folder removed while consent is pending, and no temporary folder either: the token is revoked, not left live', async () => {
+    const out = join(h.workspace.dir, 'out');
+    mkdirSync(out);
+    const tmp = join(h.workspace.dir, 'no-such-tmp');
+    const result = await mintThrough(['-o', 'out/token.json'], () => rmSync(out, { recursive: true }), { TMPDIR: tmp });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Nor in .*no-such-tmp: .*Revoking it, so no live token is left behind/);
+    expect(result.stderr).toMatch(/it was revoked at Google, so no live token was left behind\. Run mint again\./);
+    expect(result.stderr).not.toMatch(/so it is lost/);
+    const revoked = h.emulator.received.find((request) => request.path === '/revoke');
+    const token = revoked?.form.token ?? revoked?.query.token ?? '';
+    expect(token).toMatch(/^1\/\//);
+    expect(await refreshes(token)).toBe(false);
+    expect(existsSync(tmp)).toBe(false);
   });
 });

@@ -22,7 +22,7 @@ function env() {
 
 /** ESC, BEL, CR, C1 CSI and a bidi override: none may reach the terminal as it is. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u202e]/;
 const HOSTILE = '\u001b]0;owned\u0007\u001b[2J\r\nerror: a line of its own\u009b31m\u202e';
 
 /** stderr as lines, after checking it holds no control character but line ends. */
@@ -123,9 +123,9 @@ describe('the one neutraliser', () => {
         const shownText = neutralise(text);
         expect(escapeControls(text)).not.toMatch(RAW_CONTROL);
         expect(shownText).not.toMatch(RAW_CONTROL);
-        expect(shownText).not.toMatch(/[\n\u2028\u2029\u2066-\u2069]/);
+        expect(shownText).not.toMatch(/[\n\u061c\u2028\u2029\u2066-\u2069]/);
         // eslint-disable-next-line no-control-regex -- the characters it must escape
-        if (!/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(text)) expect(shownText).toBe(text);
+        if (!/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(text)) expect(shownText).toBe(text);
       }),
       runs(2000),
     );

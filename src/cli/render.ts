@@ -16,8 +16,13 @@ export function say(line: string, styled = ''): void {
   process.stderr.write(neutralise(line) + styled + '\n');
 }
 
-function sayAfter(mark: string, line: string): void {
-  process.stderr.write(mark + neutralise(line) + '\n');
+function sayAfter(mark: string, line: string, styled = ''): void {
+  process.stderr.write(mark + neutralise(line) + styled + '\n');
+}
+
+/** A line in the background colour: neutralised first, painted after, so the paint survives. */
+export function sayDim(line: string): void {
+  say('', paint.dim(neutralise(line)));
 }
 
 export function warn(line: string): void {
@@ -28,8 +33,9 @@ export function fail(line: string): void {
   sayAfter(paint.red('error: '), line);
 }
 
-export function success(line: string): void {
-  sayAfter(paint.green('✓ '), line);
+/** `styled`, as in say(), is text this tool painted itself, added after `line` is neutralised. */
+export function success(line: string, styled = ''): void {
+  sayAfter(paint.green('✓ '), line, styled);
 }
 
 /** Writes data to stdout and waits until it is handed to the OS, so exiting right after loses nothing. */

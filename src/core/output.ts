@@ -1,4 +1,5 @@
-import { envLine, mergeDotenv, type EnvEntries } from './dotenv.js';
+import { envLine, type EnvEntries } from './dotenv.js';
+import { mergeDotenv } from './dotenv-merge.js';
 import { UsageError } from './errors.js';
 import { shown } from './terminal.js';
 

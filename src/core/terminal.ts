@@ -1,10 +1,11 @@
 /**
  * Characters that move the cursor, change colours, clear the screen, set the window title, end a
  * line, or reorder text on a terminal: C0 and C1 controls, DEL, the Unicode line and paragraph
- * separators, and the bidirectional marks and overrides ("Trojan Source", CVE-2021-42574).
+ * separators, and the bidirectional marks (the Arabic letter mark U+061C too) and overrides
+ * ("Trojan Source", CVE-2021-42574).
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const UNSAFE_RUNS = new RegExp(`${UNSAFE.source}+`, 'g');
 
 /**

@@ -6,11 +6,29 @@ import type { StoredToken } from './stored-token.js';
  */
 export const FRESH_MARGIN_MS = 60_000;
 
-/** Whether the stored access token can be used as it is at `now`; undefined when none is stored. */
+/**
+ * Google's access tokens live an hour (expires_in 3599, google-oauth-facts); the slack allows for a
+ * clock that was a little behind when the file was written. An expiry further away than this was
+ * not written by Google's answer (a hand-edited 2099), and trusting it would reuse a token for ever.
+ */
+export const LONGEST_LIFETIME_MS = 3_600_000 + 5 * 60_000;
+
+/**
+ * A bearer token as RFC 6750 §2.1 (b64token) allows it. Anything else, a CR/LF above all, would
+ * end up in `Authorization: Bearer $(gmail-token access-token)` as a header of its own.
+ */
+const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+
+/**
+ * Whether the stored access token can be used as it is at `now`; undefined when none is stored.
+ * One of an impossible shape or with an expiry Google never gives counts as stale, so a new one
+ * is asked for rather than the file's value printed.
+ */
 export function storedAccessFresh(stored: StoredToken, now: Date): boolean | undefined {
   if (!stored.accessToken) return undefined;
-  if (!stored.accessTokenExpiry) return false;
-  return stored.accessTokenExpiry.getTime() - now.getTime() > FRESH_MARGIN_MS;
+  if (!stored.accessTokenExpiry || !BEARER_TOKEN.test(stored.accessToken)) return false;
+  const left = stored.accessTokenExpiry.getTime() - now.getTime();
+  return left > FRESH_MARGIN_MS && left <= LONGEST_LIFETIME_MS;
 }
 
 /** The stored access token when it is fresh enough to print instead of asking Google for one. */

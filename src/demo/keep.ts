@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { keptEnv, keptTokenJson } from '../core/demo.js';
 import { UsageError } from '../core/errors.js';
 import type { MintedToken } from '../core/output.js';
-import { writeFileAtomic } from '../oauth/files.js';
+import { createNew } from '../oauth/write-time.js';
 
 /**
  * --keep takes a folder that is new or empty, so the demo's files never replace, or mix with,
@@ -24,12 +24,15 @@ export async function checkKeepFolder(dir: string): Promise<void> {
   }
 }
 
-/** Writes the token.json and .env that `mint` would have, both marked as the emulator's (0600). */
+/**
+ * Writes the token.json and .env that `mint` would have, both marked as the emulator's (0600).
+ * The folder was found empty before consent; a file put there since is kept, never replaced.
+ */
 export async function keepFiles(dir: string, token: MintedToken): Promise<string[]> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const tokenFile = join(dir, 'token.json');
   const envFile = join(dir, '.env');
-  await writeFileAtomic(tokenFile, keptTokenJson(token));
-  await writeFileAtomic(envFile, keptEnv(token));
+  await createNew(tokenFile, keptTokenJson(token));
+  await createNew(envFile, keptEnv(token));
   return [tokenFile, envFile];
 }

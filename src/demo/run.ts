@@ -4,7 +4,7 @@ import { FlowError, GmailTokenError, InterruptedError } from '../core/errors.js'
 import { parseTokenFile } from '../core/stored-token.js';
 import { tokenJson } from '../core/output.js';
 import { startEmulator } from '../emulator/index.js';
-import { interruptible } from '../oauth/mint.js';
+import { interruptible } from '../oauth/waiting.js';
 import { checkKeepFolder, keepFiles } from './keep.js';
 import { accessTokenStep, mintStep, revokedCheckStep, revokeStep, sendStep, type DemoSession, type StepOutcome } from './steps.js';
 

@@ -130,12 +130,21 @@ export function firstValues(params: URLSearchParams): Record<string, string> {
 const UNAUTHENTICATED_MESSAGE =
   'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.';
 
+/**
+ * The challenge Google's APIs send with a refused bearer token (RFC 6750 §3). Real 403:
+ * `www-authenticate: Bearer realm="https://accounts.google.com/", error="insufficient_scope", scope="…"`
+ * (kwent/react-google-contacts#6); the invalid_token form is RFC 6750's, with the same realm.
+ */
+export function bearerChallenge(error: 'invalid_token' | 'insufficient_scope'): Record<string, string> {
+  return { 'WWW-Authenticate': `Bearer realm="https://accounts.google.com/", error="${error}"` };
+}
+
 export function unauthenticated(): Reply {
   const body = { error: { code: 401, message: UNAUTHENTICATED_MESSAGE, status: 'UNAUTHENTICATED' } };
-  return json(401, body, { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' });
+  return json(401, body, bearerChallenge('invalid_token'));
 }
 
 export function insufficientScopes(): Reply {
   const body = { error: { code: 403, message: 'Request had insufficient authentication scopes.', status: 'PERMISSION_DENIED' } };
-  return json(403, body, { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"' });
+  return json(403, body, bearerChallenge('insufficient_scope'));
 }

@@ -90,21 +90,21 @@ function checkRequest(ctx: Context, params: URLSearchParams): ConsentRequest {
   return { client, redirectUri, scopes, state, codeChallenge, offline: accessType === 'offline', forceConsent: prompts.includes('consent'), account };
 }
 
-/** Google leaves ':' and '/' bare in the code, so it arrives as `4/0…` in the address bar. */
-function codeEncode(value: string): string {
-  return encodeURIComponent(value).replace(/%2F/gi, '/').replace(/%3A/gi, ':');
-}
-
-/** `iss` and `scope` come form-encoded: `+` for spaces, `%3A` and `%2F` (openiddict/openiddict-core#2428). */
+/**
+ * Every value comes form-encoded: `+` for spaces, `%3A` and `%2F`, in `iss` and `scope`
+ * (openiddict/openiddict-core#2428) and in the code too, which arrives as `code=4%2F0A…`
+ * (nilbuild/developer-roadmap#9802, OAI/OpenAPI-Specification#4347).
+ */
 function formEncode(value: string): string {
   return new URLSearchParams([['', value]]).toString().slice(1);
 }
 
 function redirectTo(ctx: Context, request: ConsentRequest, params: Array<[string, string]>): Reply {
-  // Google names itself as `iss` right after `state` (openiddict-core#2428); RFC 9207 puts it on errors too.
+  // Google names itself as `iss` right after `state` (openiddict-core#2428, developer-roadmap#9802).
+  // On error redirects it is a guess: RFC 9207 asks for it there, but no real one quoted shows it.
   const iss: [string, string] = ['iss', ctx.behaviour().issuer ?? GOOGLE_ISSUER];
   const all: Array<[string, string]> = request.state === undefined ? [iss, ...params] : [['state', request.state], iss, ...params];
-  const query = all.map(([key, value]) => `${key}=${key === 'code' ? codeEncode(value) : formEncode(value)}`).join('&');
+  const query = all.map(([key, value]) => `${key}=${formEncode(value)}`).join('&');
   const separator = request.redirectUri.includes('?') ? '&' : '?';
   return { kind: 'redirect', location: `${request.redirectUri}${separator}${query}` };
 }
@@ -141,7 +141,8 @@ export function approve(ctx: Context, request: ConsentRequest, granted: string[]
 
 /**
  * An account that is not a test user of an app in Testing gets Google's own error page and is
- * never sent back to the app (levz0r/gmail-tester#79).
+ * never sent back to the app (levz0r/gmail-tester#79). The 403 status is a guess: the reports
+ * show the page, not its status.
  */
 function notATestUser(request: ConsentRequest): Reply {
   return errorPage(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Handler } from './context.js';
 import { FAULT_DOMAIN, GMAIL_ERRORS, gmailErrorBody, type GmailError, type GmailErrorName } from './gmail-errors.js';
-import { Rejection, apiError, bearerToken, json, unauthenticated, type Reply } from './http.js';
+import { Rejection, apiError, bearerChallenge, bearerToken, json, unauthenticated, type Reply } from './http.js';
 import { canSendMail } from './scopes.js';
 import type { EmulatorBehaviour } from './types.js';
 
@@ -60,7 +60,7 @@ export const sendPost: Handler = (ctx, call) => {
   const access = ctx.store.liveAccess(bearerToken(call.headers));
   if (!access) return unauthenticated();
   if (!canSendMail(access.grant.scopes)) {
-    return gmailError(GMAIL_ERRORS.insufficientPermissions, { 'WWW-Authenticate': 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"' });
+    return gmailError(GMAIL_ERRORS.insufficientPermissions, bearerChallenge('insufficient_scope'));
   }
   const fault = sendFault(ctx.behaviour());
   if (fault) return gmailError(fault);

@@ -1,4 +1,5 @@
-import { mergeDotenv, parseDotenv } from '../core/dotenv.js';
+import { parseDotenv } from '../core/dotenv.js';
+import { mergeDotenv } from '../core/dotenv-merge.js';
 import { FlowError, UsageError } from '../core/errors.js';
 import { envEntries, envText, renderOutput, type Format, type MintedToken } from '../core/output.js';
 import { writeFileAtomic } from './files.js';

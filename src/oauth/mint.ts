@@ -9,7 +9,7 @@ import { loadGoogleAuth, type HttpPolicy } from './google.js';
 import { accountEmail } from './account.js';
 import { freeLoopbackPort, startLoopbackServer, type Consent } from './loopback.js';
 import { createPkce, createState } from './pkce.js';
-import { NO_REDIRECT_CAUSES, remindLater } from './waiting.js';
+import { MINT_WAITING_ADVICE, interruptible, remindLater, waitAtMost, type WaitingAdvice } from './waiting.js';
 
 export interface MintRequest {
   client: OAuthClient;
@@ -24,6 +24,8 @@ export interface MintRequest {
   manual: boolean;
   /** Who may answer as `iss` on the redirect (RFC 9207); Google alone when not given. */
   issuers?: readonly string[];
+  /** What to say while consent is slow or never comes; mint's own (Google's causes, --manual) when not given. */
+  waitingAdvice?: WaitingAdvice;
 }
 
 /** What the person pasted, judged: the consent, or a problem to show before asking again. */
@@ -73,31 +75,6 @@ function consentError(consent: Extract<Consent, { kind: 'error' }>): FlowError {
   return new FlowError(`Google ended consent with ${consent.error.slice(0, 100)}${said}; nothing was written.`);
 }
 
-function timedOut(seconds: number): FlowError {
-  return new FlowError(
-    `No consent arrived within ${seconds} second${seconds === 1 ? '' : 's'}; nothing was written. ${NO_REDIRECT_CAUSES} Otherwise run again (--timeout to wait longer), or use --manual when the browser cannot reach this machine.`,
-  );
-}
-
-/**
- * Ends the wait on Ctrl-C or after `seconds`. The timer is one this flow holds itself, not
- * AbortSignal.timeout() under AbortSignal.any(): on Node 20 that inner signal can be garbage
- * collected before it fires (nodejs/node#57736), and the flow then waits for ever.
- */
-async function waitAtMost<T>(seconds: number, interrupt: AbortSignal, waitFor: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const wait = new AbortController();
-  const timer = setTimeout(() => wait.abort(timedOut(seconds)), seconds * 1000);
-  const onInterrupt = () => wait.abort(interrupt.reason);
-  if (interrupt.aborted) onInterrupt();
-  else interrupt.addEventListener('abort', onInterrupt, { once: true });
-  try {
-    return await waitFor(wait.signal);
-  } finally {
-    clearTimeout(timer);
-    interrupt.removeEventListener('abort', onInterrupt);
-  }
-}
-
 /** Shows the consent URL (SPEC flow step 4) and starts loading the library while the person decides. */
 async function showConsentUrl(request: MintRequest, effects: MintEffects, url: string): Promise<void> {
   effects.tell('Open this URL in a browser to give consent:');
@@ -109,8 +86,9 @@ async function showConsentUrl(request: MintRequest, effects: MintEffects, url: s
 async function awaitConsent(request: MintRequest, effects: MintEffects, waitFor: (signal: AbortSignal) => Promise<Consent>): Promise<string> {
   // A line printed under the --manual paste prompt would garble it; there only the timeout names the causes.
   const remind = request.manual ? () => () => undefined : (effects.remindWhileWaiting ?? remindLater);
-  const cancelHint = remind(() => effects.tell(`Still waiting for consent. ${NO_REDIRECT_CAUSES}`));
-  const consent = await waitAtMost(request.timeoutSeconds, effects.signal, waitFor).finally(cancelHint);
+  const advice = request.waitingAdvice ?? MINT_WAITING_ADVICE;
+  const cancelHint = remind(() => effects.tell(`Still waiting for consent. ${advice.stillWaiting}`));
+  const consent = await waitAtMost(request.timeoutSeconds, advice, effects.signal, waitFor).finally(cancelHint);
   if (consent.kind === 'error') throw consentError(consent);
   return consent.code;
 }
@@ -171,15 +149,6 @@ function checkGrant(grant: CodeGrant, requested: readonly string[]): string {
     );
   }
   return grant.refreshToken;
-}
-
-/** Rejects with the signal's reason as soon as Ctrl-C arrives, even mid-request. */
-export function interruptible<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-    work.then(resolve, reject);
-  });
 }
 
 /** The whole consent flow; returns the token for the caller to write. */

@@ -4,7 +4,7 @@ import { browserUnavailable } from '../../core/browser.js';
 import { DEMO_STEP_NAMES, DEMO_STEPS, type DemoStepId } from '../../core/demo.js';
 import type { StepOutcome } from '../../demo/run.js';
 import { openInBrowser } from '../browser.js';
-import { paint, say, success } from '../render.js';
+import { paint, say, sayDim, success } from '../render.js';
 import { interruptOnSignals } from '../signals.js';
 
 export interface DemoCliOptions {
@@ -26,8 +26,8 @@ const NAME_WIDTH = Math.max(...Object.values(DEMO_STEP_NAMES).map((name) => name
 const DID_WIDTH = 58;
 
 function showStep(id: DemoStepId, outcome: StepOutcome): void {
-  success(`${DEMO_STEP_NAMES[id].padEnd(NAME_WIDTH)}  ${outcome.did.padEnd(DID_WIDTH)}  ${paint.dim(`$ ${DEMO_STEPS[id]}`)}`);
-  for (const line of outcome.shown ?? []) say(paint.dim(`  ${' '.repeat(NAME_WIDTH)}  ${line}`));
+  success(`${DEMO_STEP_NAMES[id].padEnd(NAME_WIDTH)}  ${outcome.did.padEnd(DID_WIDTH)}  `, paint.dim(`$ ${DEMO_STEPS[id]}`));
+  for (const line of outcome.shown ?? []) sayDim(`  ${' '.repeat(NAME_WIDTH)}  ${line}`);
 }
 
 /**
@@ -45,7 +45,7 @@ export async function runDemoCommand(options: DemoCliOptions): Promise<void> {
       started: (origin) => {
         say(`gmail-token demo: the whole job against an emulator of Google at ${origin}; no Google account, nothing leaves this machine.`);
         say(line);
-        say(paint.dim('Each step runs what the command on its right runs against Google.'));
+        sayDim('Each step runs what the command on its right runs against Google.');
       },
       done: showStep,
       openBrowser: (url, failed) => openInBrowser(url, { advice: 'the demo gives consent itself instead', run: failed }),

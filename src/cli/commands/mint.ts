@@ -1,19 +1,21 @@
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseLoginHint, parsePort, parseTimeout } from '../../core/args.js';
 import { EMULATOR_HOST_VARIABLE, acceptedIssuers, resolveEndpoints } from '../../core/endpoints.js';
 import { checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, renderOutput, type Format, type MintedToken } from '../../core/output.js';
 import { neutralise } from '../../core/terminal.js';
 import { expandScopes } from '../../core/scopes.js';
+import { parseKeepAction, type KeepAction } from '../../core/keep-action.js';
 import { loadClient } from '../../oauth/client-source.js';
 import { writeOutput, type Written } from '../../oauth/deliver.js';
+import { keepUnwrittenToken } from '../../oauth/keep-token.js';
 import { planOutput, type OutputPlan } from '../../oauth/files.js';
 import { snapshot, type FileSnapshot } from '../../oauth/write-time.js';
 import type { MintRequest } from '../../oauth/mint.js';
 import { openInBrowser } from '../browser.js';
 import { interruptOnSignals } from '../signals.js';
-import { askForCredentials, confirmOverwrite, interactive, readPasted } from '../prompts.js';
+import { askForCredentials, askLine, confirmOverwrite, interactive, readPasted } from '../prompts.js';
 import { emit, paint, say, success, warn } from '../render.js';
-import { keepUnwrittenToken, parseKeepAction, type KeepAction } from './mint-rescue.js';
 
 export interface MintCliOptions {
   credentials?: string;
@@ -90,7 +92,8 @@ async function deliver(destination: Destination, token: MintedToken, request: Mi
   try {
     return await writeOutput({ format, prefix, path, force: destination.force, before: destination.before }, token);
   } catch (failure) {
-    return keepUnwrittenToken(failure, { token, format, prefix, path, endpoints: request.endpoints }, destination.ifUnwritable);
+    const effects = { askLine, say, warn, emit, temporaryFolder: tmpdir() };
+    return keepUnwrittenToken(failure, { token, format, prefix, path, endpoints: request.endpoints }, destination.ifUnwritable, effects);
   }
 }
 

@@ -1,6 +1,7 @@
 import { FlowError } from '../../core/errors.js';
 import { printable } from '../../core/printable.js';
 import type { StoredToken } from '../../core/stored-token.js';
+import { neutralise } from '../../core/terminal.js';
 import { revokeToken } from '../../oauth/revoke.js';
 import { askYesNo, interactive } from '../prompts.js';
 import { say, success, warn } from '../render.js';
@@ -24,7 +25,7 @@ export async function runRevoke(options: RevokeCliOptions): Promise<void> {
   const { stored, endpoints } = await storedToken(options);
   if (interactive() && !options.yes) {
     say(reach(stored));
-    if (!(await askYesNo(`Revoke the ${stored.refreshToken ? 'refresh' : 'access'} token from ${stored.source}?`))) {
+    if (!(await askYesNo(`Revoke the ${stored.refreshToken ? 'refresh' : 'access'} token from ${neutralise(stored.source)}?`))) {
       throw new FlowError('Nothing was revoked.');
     }
   } else warn(reach(stored));

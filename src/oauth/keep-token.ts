@@ -1,0 +1,124 @@
+/**
+ * The keep policy: Google issued a refresh token and its output could not be written. The token
+ * is kept where the person (or --if-unwritable) chose; if that fails too, in a new private folder
+ * under the system's temporary folder; if even that fails, it is revoked, so no live token is
+ * ever left behind unknown. The CLI only wires the prompt and the output in.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { GoogleEndpoints } from '../core/endpoints.js';
+import { FlowError, GmailTokenError } from '../core/errors.js';
+import type { KeepAction } from '../core/keep-action.js';
+import { renderOutput, type Format, type MintedToken } from '../core/output.js';
+import { revokeToken } from './revoke.js';
+import { createNew } from './write-time.js';
+
+export interface Unwritten {
+  token: MintedToken;
+  format: Format;
+  prefix: string;
+  /** The output that could not be written. */
+  path: string;
+  endpoints: GoogleEndpoints;
+}
+
+export interface KeepEffects {
+  /** On a terminal: asks the person and returns the line typed. */
+  askLine(question: string): Promise<string>;
+  /** For people, on stderr. */
+  say(line: string): void;
+  warn(line: string): void;
+  /** Data on stdout. */
+  emit(data: string): Promise<void>;
+  /** The system's temporary folder (os.tmpdir()), for the last copy before revoking. */
+  temporaryFolder: string;
+}
+
+/**
+ * A write error's message without the advice to choose another --out and run again: here the
+ * token is being kept, so running again is not what to do. (The advice is part of writeFailed's
+ * message in files.ts until it becomes a parameter there.)
+ */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof GmailTokenError)) return `unexpected ${error instanceof Error ? error.name : typeof error}`;
+  return error.message.replace(/ (Free some space or choose|Choose) another --out, then run again\.$/, '');
+}
+
+async function writeTo(path: string, unwritten: Unwritten): Promise<string> {
+  await createNew(path, renderOutput(unwritten.format, unwritten.token, unwritten.prefix));
+  return `it was written to ${path} (mode 0600) instead; move it where it belongs.`;
+}
+
+/** A new folder only this user can enter (mkdtemp makes it 0700), holding the token as a new 0600 file. */
+async function writeToTemporaryFolder(unwritten: Unwritten, folder: string): Promise<string> {
+  const dir = await mkdtemp(join(folder, 'gmail-token-rescued-'));
+  return writeTo(join(dir, basename(unwritten.path)), unwritten);
+}
+
+async function revoke(unwritten: Unwritten): Promise<string> {
+  const { token, endpoints } = unwritten;
+  const stored = { source: 'the new token', refreshToken: token.refreshToken, clientId: token.clientId, clientSecret: token.clientSecret };
+  await revokeToken(stored, endpoints);
+  return 'it was revoked at Google, so no live token was left behind. Run mint again.';
+}
+
+/**
+ * `beside` writes into the folder that just failed, which fails again when that folder is gone,
+ * full or read-only: then a private folder under the temporary folder, then revoking.
+ */
+async function keepBeside(unwritten: Unwritten, effects: KeepEffects): Promise<string> {
+  try {
+    return await writeTo(`${unwritten.path}.rescued-${randomBytes(3).toString('hex')}`, unwritten);
+  } catch (besideFailed) {
+    effects.warn(`It could not be kept beside the output either: ${reasonOf(besideFailed)}`);
+  }
+  try {
+    return await writeToTemporaryFolder(unwritten, effects.temporaryFolder);
+  } catch (temporaryFailed) {
+    effects.warn(`Nor in ${effects.temporaryFolder}: ${reasonOf(temporaryFailed)}. Revoking it, so no live token is left behind.`);
+  }
+  return revoke(unwritten);
+}
+
+/** Carries out one way of keeping the token; returns what became of it, in words. */
+async function keep(action: Exclude<KeepAction, 'ask'>, unwritten: Unwritten, effects: KeepEffects): Promise<string> {
+  if (action === 'stdout') {
+    await effects.emit(renderOutput(unwritten.format, unwritten.token, unwritten.prefix));
+    return 'it was printed on stdout instead.';
+  }
+  if (action === 'revoke') return revoke(unwritten);
+  return keepBeside(unwritten, effects);
+}
+
+/** On a terminal: asks until the token is kept somewhere the person chose, or revoked. */
+async function askAndKeep(unwritten: Unwritten, effects: KeepEffects): Promise<string> {
+  effects.say('Type a file path to write it there, "-" to print it on stdout, or "revoke" to revoke it at Google');
+  effects.say('(revoking also ends the other tokens this account gave this client).');
+  for (;;) {
+    const answer = (await effects.askLine('Keep the refresh token how?')).trim();
+    try {
+      if (answer === '-') return await keep('stdout', unwritten, effects);
+      if (answer === 'revoke') return await keep('revoke', unwritten, effects);
+      if (answer !== '') return await writeTo(resolve(answer), unwritten);
+    } catch (error) {
+      effects.warn(reasonOf(error));
+    }
+  }
+}
+
+/**
+ * Google issued a token and it could not be written: says so plainly, keeps the token the way
+ * the person chose (or the safe default), and ends with exit 1 either way.
+ */
+export async function keepUnwrittenToken(failure: unknown, unwritten: Unwritten, action: KeepAction, effects: KeepEffects): Promise<never> {
+  effects.warn(`Google issued a refresh token, but it was not written to ${unwritten.path}: ${reasonOf(failure)}`);
+  let outcome: string;
+  try {
+    outcome = action === 'ask' ? await askAndKeep(unwritten, effects) : await keep(action, unwritten, effects);
+  } catch (error) {
+    if (error instanceof GmailTokenError && error.exitCode === 130) throw error;
+    outcome = `keeping it failed too (${reasonOf(error)}), so it is lost. The consent it came from can be removed at https://myaccount.google.com/permissions; run mint again.`;
+  }
+  throw new FlowError(`The refresh token was not written to ${unwritten.path}; ${outcome}`);
+}
