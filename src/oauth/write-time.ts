@@ -109,6 +109,37 @@ export async function withOutputLock<T>(path: string, work: () => Promise<T>, pa
   }
 }
 
+/** What link(2) answers on file systems without hard links (vfat, exFAT, some network mounts). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
+/**
+ * Gives `path` the content of `temporary` (which holds `data`) only while nothing is at `path`
+ * (EEXIST otherwise). A hard link is the first choice: it publishes a complete, synced file in one
+ * step, so no reader ever sees part of it. Where the file system has no hard links, an exclusive
+ * create (O_EXCL, 0600, never through a link) then write and fsync is the fallback: still
+ * no-clobber, but a reader looking in those milliseconds can see a partly written file, and a
+ * write that fails leaves one, which is removed (it is ours: O_EXCL made it). A mint that could not
+ * write on such a disk at all would be worse.
+ */
+async function publishNew(temporary: string, path: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await link(temporary, path);
+    return;
+  } catch (error) {
+    if (!NO_HARD_LINKS.has(code(error) ?? '')) throw error;
+  }
+  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (error) {
+    await unlink(path).catch(() => undefined);
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Creates `path` only while nothing is there: a complete temporary file is hard-linked to the
  * name, which fails with EEXIST rather than replace a file that appeared since the check.
@@ -116,7 +147,7 @@ export async function withOutputLock<T>(path: string, work: () => Promise<T>, pa
 export async function createNew(path: string, data: string | Uint8Array): Promise<void> {
   const temporary = await writeTemporary(path, data);
   try {
-    await link(temporary, path);
+    await publishNew(temporary, path, data);
   } catch (error) {
     if (code(error) === 'EEXIST') {
       throw new FlowError(`${path} appeared while consent was given (another gmail-token run?) and was kept as it is.`);
@@ -135,7 +166,7 @@ export async function replaceIfUnchanged(path: string, data: string | Uint8Array
   const temporary = await writeTemporary(path, data);
   try {
     if (!same(await snapshot(path), expected)) return false;
-    if (expected === undefined) await link(temporary, path);
+    if (expected === undefined) await publishNew(temporary, path, data);
     else await rename(temporary, path);
     return true;
   } catch (error) {
