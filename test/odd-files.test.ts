@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,21 @@ describe('a file system without hard links (link(2) fails with EPERM, as on vfat
     expect(result.code).toBe(0);
     expect(readFileSync(path('.env'), 'utf8')).toMatch(/^GMAIL_API_REFRESH_TOKEN=1\/\/\S+$/m);
     expect(statSync(path('.env')).mode & 0o777).toBe(0o600);
+    expect(leftovers()).toEqual([]);
+  });
+});
+
+describe('a FIFO planted at the output while consent is given', () => {
+  it('mint does not hang on it: exit 1, the FIFO left as it is, the token kept beside it, no lock left', async () => {
+    const result = await mintThrough(['-f', 'env', '-o', '.env'], {}, () => execFileSync('mkfifo', ['-m', '600', path('.env')]));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/\.env is no longer a regular file .* so it was left as it is/);
+    expect(statSync(path('.env')).isFIFO()).toBe(true);
+    const [keptBeside = 'missing'] = readdirSync(h.workspace.dir).filter((name) => name.startsWith('.env.rescued-'));
+    const kept = readFileSync(path(keptBeside), 'utf8');
+    expect(kept).toMatch(/^GMAIL_API_REFRESH_TOKEN=1\/\/\S+$/m);
+    expect(statSync(path(keptBeside)).mode & 0o777).toBe(0o600);
+    expect(result.stderr).toMatch(/it was written to .*\.env\.rescued-\S+ \(mode 0600\) instead/);
     expect(leftovers()).toEqual([]);
   });
 });

@@ -18,16 +18,20 @@ export interface FileSnapshot {
 
 /**
  * The file at `path` now, read without following a symbolic link (one planted at that path must
- * not pull another file's contents into ours), or undefined when nothing is there.
+ * not pull another file's contents into ours), or undefined when nothing is there. O_NONBLOCK
+ * because a FIFO planted there would otherwise block the open, and mint with it, for ever after
+ * Google issued the token; anything but a regular file is refused before a byte is read.
  */
 export async function snapshot(path: string): Promise<FileSnapshot | undefined> {
   let handle;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    const { dev, ino } = await handle.stat();
-    return { bytes: await handle.readFile(), dev, ino };
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new FlowError(`${path} is no longer a regular file (a FIFO, a device or a folder appeared there), so it was left as it is.`);
+    return { bytes: await handle.readFile(), dev: stats.dev, ino: stats.ino };
   } catch (error) {
     if (code(error) === 'ENOENT') return undefined;
+    if (error instanceof FlowError) throw error;
     throw new FlowError(`Could not read ${path} to update it (${why(error)}); nothing was changed.`);
   } finally {
     await handle?.close();
