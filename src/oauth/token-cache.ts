@@ -3,7 +3,7 @@ import type { StoredToken } from '../core/stored-token.js';
 import { reusableAccessToken, tokenFileWithAccess, type RefreshedAccess } from '../core/token-cache.js';
 import type { ClientSecrets, HttpPolicy } from './google.js';
 import { refreshAccess } from './refresh.js';
-import { OutputBusyError, updateAtWriteTime } from './write-time.js';
+import { OutputBusyError, updateAtWriteTime, type FileSnapshot } from './write-time.js';
 
 export interface AccessTokenRequest {
   stored: StoredToken;
@@ -35,11 +35,21 @@ const WRITE_BACK_PATIENCE_MS = 2_000;
  * the lock is not overwritten either.
  */
 async function saveAccess(path: string, refreshToken: string, access: RefreshedAccess, warn: (line: string) => void): Promise<void> {
-  try {
-    const update = (current: Buffer | undefined) => (current === undefined ? undefined : tokenFileWithAccess(current.toString('utf8'), refreshToken, access));
-    if (!(await updateAtWriteTime(path, update, WRITE_BACK_PATIENCE_MS))) {
-      warn(`${path} changed while the token was refreshed (a new mint?), so it was left as it is.`);
+  let readOnly: number | undefined;
+  const update = (current: Buffer | undefined, file: FileSnapshot | undefined) => {
+    if (current === undefined || file === undefined) return undefined;
+    // A token.json without its owner's write bit was made read-only on purpose (the rename would
+    // not care, and would bring it back 0600): it is left as it is, mode included.
+    if ((file.mode & 0o200) === 0) {
+      readOnly = file.mode;
+      return undefined;
     }
+    return tokenFileWithAccess(current.toString('utf8'), refreshToken, access);
+  };
+  try {
+    if (await updateAtWriteTime(path, update, WRITE_BACK_PATIENCE_MS)) return;
+    if (readOnly === undefined) warn(`${path} changed while the token was refreshed (a new mint?), so it was left as it is.`);
+    else warn(`${path} is read-only (mode 0${readOnly.toString(8)}), so the new access token was not saved there; the next call will refresh again.`);
   } catch (error) {
     if (error instanceof OutputBusyError) warn(`Another gmail-token run is writing ${path}, so the new access token was not saved there; the next call will refresh again.`);
     else warn(`The new access token could not be saved in ${path} (check that the file is not a link and its folder is writable); the next call will refresh again.`);

@@ -14,6 +14,8 @@ export interface FileSnapshot {
   bytes: Buffer;
   dev: number;
   ino: number;
+  /** Its permission bits (0o600, say). */
+  mode: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function snapshot(path: string): Promise<FileSnapshot | undefined> 
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const stats = await handle.stat();
     if (!stats.isFile()) throw new FlowError(`${path} is no longer a regular file (a FIFO, a device or a folder appeared there), so it was left as it is.`);
-    return { bytes: await handle.readFile(), dev: stats.dev, ino: stats.ino };
+    return { bytes: await handle.readFile(), dev: stats.dev, ino: stats.ino, mode: stats.mode & 0o7777 };
   } catch (error) {
     if (code(error) === 'ENOENT') return undefined;
     if (error instanceof FlowError) throw error;
@@ -187,14 +189,14 @@ const MERGE_ATTEMPTS = 3;
 
 /**
  * Updates `path` from what it holds at the moment of writing, under the lock: `update` gets the
- * current bytes (undefined when there is no file) and returns the new ones, or undefined to leave
- * the file as it is. If the file changes between that read and the rename, the update is done
+ * current bytes (undefined when there is no file), and the file as read, and returns the new
+ * bytes, or undefined to leave the file as it is. If the file changes between that read and the rename, the update is done
  * again on the new content, and after a few tries the file is left untouched (exit 1). Returns
  * whether the file was written.
  */
 export async function updateAtWriteTime(
   path: string,
-  update: (current: Buffer | undefined) => string | Uint8Array | undefined,
+  update: (current: Buffer | undefined, file: FileSnapshot | undefined) => string | Uint8Array | undefined,
   lockPatienceMs = LOCK_PATIENCE_MS,
 ): Promise<boolean> {
   return withOutputLock(
@@ -202,7 +204,7 @@ export async function updateAtWriteTime(
     async () => {
       for (let attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
         const current = await snapshot(path);
-        const data = update(current?.bytes);
+        const data = update(current?.bytes, current);
         if (data === undefined) return false;
         if (await replaceIfUnchanged(path, data, current)) return true;
       }
