@@ -40,3 +40,33 @@ describe('access-token and a read-only token.json', () => {
     expect(leftovers()).toEqual([]);
   });
 });
+
+describe('revoke and the token.json the token came from', () => {
+  it('removes the revoked access token from it, so access-token fails as for a revoked token instead of printing it', async () => {
+    const minted = await mintTokenFile(h.emulator, h.workspace.dir);
+    const revoked = await cli(['revoke', '--token-file', 'token.json']);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stderr).toMatch(/Removed the revoked access token and its expiry from token\.json, so access-token cannot print it/);
+    const kept = JSON.parse(readFileSync(tokenPath(), 'utf8')) as Record<string, string>;
+    expect(kept).toEqual({ ...minted, token: undefined, expiry: undefined });
+    expect(statSync(tokenPath()).mode & 0o777).toBe(0o600);
+    expect(leftovers()).toEqual([]);
+
+    const after = await cli(['access-token']);
+    expect(after.stdout).not.toContain(minted.token);
+    expect(after.stdout).toBe('');
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(/invalid_grant/);
+  });
+
+  it('a read-only token.json is left as it is, with a warning naming --no-cache', async () => {
+    await mintTokenFile(h.emulator, h.workspace.dir);
+    chmodSync(tokenPath(), 0o400);
+    const before = readFileSync(tokenPath(), 'utf8');
+    const revoked = await cli(['revoke', '--token-file', 'token.json']);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stderr).toMatch(/token\.json still holds the revoked access token \(it is read-only \(mode 0400\)\): access-token prints it until it expires unless you pass --no-cache/);
+    expect(readFileSync(tokenPath(), 'utf8')).toBe(before);
+    expect(statSync(tokenPath()).mode & 0o777).toBe(0o400);
+  });
+});
