@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FlowError } from '../core/errors.js';
 import { code, why, writeFailed, writeTemporary } from './files.js';
@@ -49,15 +50,45 @@ function lockFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.gmail-token.lock`);
 }
 
-/** Whether the run that wrote a lock is gone (it crashed inside the few milliseconds it holds it). */
-async function abandoned(lock: string): Promise<boolean> {
-  const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+function pidIn(bytes: Buffer): number {
+  return Number(bytes.toString('utf8').trim());
+}
+
+/**
+ * The pid in a lock whose run is gone (it crashed inside the few milliseconds it holds it), or
+ * undefined while that run may still be alive, or the lock is not a plain file holding a pid.
+ */
+async function abandoned(lock: string): Promise<number | undefined> {
+  const pid = pidIn((await snapshot(lock).catch(() => undefined))?.bytes ?? Buffer.alloc(0));
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
     process.kill(pid, 0);
-    return false;
+    return undefined;
   } catch (error) {
-    return code(error) === 'ESRCH';
+    return code(error) === 'ESRCH' ? pid : undefined;
+  }
+}
+
+/**
+ * Removes the lock of the run `deadPid`, which is gone. Two runs can judge that lock dead at once;
+ * if each simply unlinked the name, the slower one could remove the lock the faster one had just
+ * taken, and both would write. So the lock is first renamed to a name only this run uses, and what
+ * was moved is read there: if it is not the dead run's lock (another run took the name meanwhile)
+ * it is put back with O_EXCL. That can fail only if a third run took the free name in the
+ * microseconds between, a window left open: it needs three runs at once and a crashed one's lock.
+ */
+async function clearAbandoned(lock: string, deadPid: number): Promise<void> {
+  const aside = `${lock}.${randomBytes(6).toString('hex')}.stale`;
+  try {
+    await rename(lock, aside);
+  } catch {
+    return;
+  }
+  try {
+    const moved = (await snapshot(aside).catch(() => undefined))?.bytes ?? Buffer.alloc(0);
+    if (pidIn(moved) !== deadPid) await writeFile(lock, moved, { flag: 'wx', mode: 0o600 }).catch(() => undefined);
+  } finally {
+    await unlink(aside).catch(() => undefined);
   }
 }
 
@@ -90,7 +121,8 @@ async function acquire(path: string, lock: string, patienceMs: number): Promise<
       return true;
     } catch (error) {
       if (code(error) !== 'EEXIST') throw writeFailed(path, error);
-      if (await abandoned(lock)) await unlink(lock).catch(() => undefined);
+      const deadPid = await abandoned(lock);
+      if (deadPid !== undefined) await clearAbandoned(lock, deadPid);
       else if (Date.now() > deadline) return false;
       else await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
     }
