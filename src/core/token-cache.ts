@@ -47,11 +47,11 @@ function indentOf(text: string): string | undefined {
 }
 
 /**
- * The token file's text with the new access token and expiry, every other field as it was and in
- * its place, or undefined when the file no longer holds `refreshToken` (a new mint replaced it)
- * or is no longer a token object: then it must be left alone.
+ * The token file's text after `edit` changed its fields, every other field as it was and in its
+ * place, or undefined when the file no longer holds `refreshToken` (a new mint replaced it), is no
+ * longer a token object, or `edit` changed nothing: then it must be left alone.
  */
-export function tokenFileWithAccess(text: string, refreshToken: string, access: RefreshedAccess): string | undefined {
+function editTokenFile(text: string, refreshToken: string | undefined, edit: (record: Record<string, unknown>) => boolean): string | undefined {
   let file: unknown;
   try {
     file = JSON.parse(text);
@@ -60,11 +60,34 @@ export function tokenFileWithAccess(text: string, refreshToken: string, access: 
   }
   if (file === null || typeof file !== 'object' || Array.isArray(file)) return undefined;
   const record = file as Record<string, unknown>;
-  if (record.refresh_token !== refreshToken) return undefined;
-  // Some writers name the field access_token; parseTokenFile reads either, so update the one present.
-  const tokenKey = !('token' in record) && 'access_token' in record ? 'access_token' : 'token';
-  record[tokenKey] = access.accessToken;
-  record.expiry = access.expiresAt.toISOString();
+  if (record.refresh_token !== refreshToken || !edit(record)) return undefined;
   const ending = text.endsWith('\n') ? '\n' : '';
   return JSON.stringify(record, null, indentOf(text)) + ending;
+}
+
+/** The token file's text with the new access token and expiry (see editTokenFile for undefined). */
+export function tokenFileWithAccess(text: string, refreshToken: string, access: RefreshedAccess): string | undefined {
+  return editTokenFile(text, refreshToken, (record) => {
+    // Some writers name the field access_token; parseTokenFile reads either, so update the one present.
+    const tokenKey = !('token' in record) && 'access_token' in record ? 'access_token' : 'token';
+    record[tokenKey] = access.accessToken;
+    record.expiry = access.expiresAt.toISOString();
+    return true;
+  });
+}
+
+/** Fields that hold the stored access token and its expiry, under every name parseTokenFile reads. */
+const ACCESS_FIELDS = ['token', 'access_token', 'expiry'];
+
+/**
+ * The token file's text without its access token and expiry, once its grant was revoked: Google
+ * no longer takes that access token, and access-token would print it until its hour is up.
+ * `refreshToken` is the one revoked (undefined for a file that holds only an access token).
+ */
+export function tokenFileWithoutAccess(text: string, refreshToken: string | undefined): string | undefined {
+  return editTokenFile(text, refreshToken, (record) => {
+    const present = ACCESS_FIELDS.filter((key) => key in record);
+    for (const key of present) delete record[key];
+    return present.length > 0;
+  });
 }

@@ -1,9 +1,9 @@
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import type { StoredToken } from '../core/stored-token.js';
-import { reusableAccessToken, tokenFileWithAccess, type RefreshedAccess } from '../core/token-cache.js';
+import { reusableAccessToken, tokenFileWithAccess, tokenFileWithoutAccess, type RefreshedAccess } from '../core/token-cache.js';
 import type { ClientSecrets, HttpPolicy } from './google.js';
 import { refreshAccess } from './refresh.js';
-import { OutputBusyError, updateAtWriteTime } from './write-time.js';
+import { OutputBusyError, updateAtWriteTime, type FileSnapshot } from './write-time.js';
 
 export interface AccessTokenRequest {
   stored: StoredToken;
@@ -27,23 +27,60 @@ export interface AccessTokenRequest {
  */
 const WRITE_BACK_PATIENCE_MS = 2_000;
 
+/** What became of an edit to a token.json (see rewriteTokenFile). */
+type Rewrite = { kind: 'written' | 'left-alone' | 'busy' | 'failed' } | { kind: 'read-only'; mode: number };
+
 /**
- * Writes the refreshed access token back through the same write-time mechanism as mint's outputs:
- * under the lock beside the file, from the file as it is then, and only if it still holds the
- * refresh token it was read with (one replaced meanwhile, by a new mint, is left alone). The file
- * read is compared (same file, same bytes) right before the rename, so a writer that does not take
- * the lock is not overwritten either.
+ * Edits a token.json through the same write-time mechanism as mint's outputs: under the lock
+ * beside the file, from the file as it is then (`edit` returns undefined to leave it alone: it no
+ * longer holds the refresh token it was read with, after a new mint, say). The file read is
+ * compared (same file, same bytes) right before the rename, so a writer that does not take the
+ * lock is not overwritten either.
  */
-async function saveAccess(path: string, refreshToken: string, access: RefreshedAccess, warn: (line: string) => void): Promise<void> {
-  try {
-    const update = (current: Buffer | undefined) => (current === undefined ? undefined : tokenFileWithAccess(current.toString('utf8'), refreshToken, access));
-    if (!(await updateAtWriteTime(path, update, WRITE_BACK_PATIENCE_MS))) {
-      warn(`${path} changed while the token was refreshed (a new mint?), so it was left as it is.`);
+async function rewriteTokenFile(path: string, edit: (text: string) => string | undefined): Promise<Rewrite> {
+  let readOnly: number | undefined;
+  const update = (current: Buffer | undefined, file: FileSnapshot | undefined) => {
+    if (current === undefined || file === undefined) return undefined;
+    // A token.json without its owner's write bit was made read-only on purpose (the rename would
+    // not care, and would bring it back 0600): it is left as it is, mode included.
+    if ((file.mode & 0o200) === 0) {
+      readOnly = file.mode;
+      return undefined;
     }
+    return edit(current.toString('utf8'));
+  };
+  try {
+    if (await updateAtWriteTime(path, update, WRITE_BACK_PATIENCE_MS)) return { kind: 'written' };
+    return readOnly === undefined ? { kind: 'left-alone' } : { kind: 'read-only', mode: readOnly };
   } catch (error) {
-    if (error instanceof OutputBusyError) warn(`Another gmail-token run is writing ${path}, so the new access token was not saved there; the next call will refresh again.`);
-    else warn(`The new access token could not be saved in ${path} (check that the file is not a link and its folder is writable); the next call will refresh again.`);
+    return { kind: error instanceof OutputBusyError ? 'busy' : 'failed' };
   }
+}
+
+/** Saves the refreshed access token where it came from; when it cannot, says why on stderr. */
+async function saveAccess(path: string, refreshToken: string, access: RefreshedAccess, warn: (line: string) => void): Promise<void> {
+  const done = await rewriteTokenFile(path, (text) => tokenFileWithAccess(text, refreshToken, access));
+  const notSaved = 'the next call will refresh again';
+  if (done.kind === 'left-alone') warn(`${path} changed while the token was refreshed (a new mint?), so it was left as it is.`);
+  if (done.kind === 'read-only') warn(`${path} is read-only (mode 0${done.mode.toString(8)}), so the new access token was not saved there; ${notSaved}.`);
+  if (done.kind === 'busy') warn(`Another gmail-token run is writing ${path}, so the new access token was not saved there; ${notSaved}.`);
+  if (done.kind === 'failed') warn(`The new access token could not be saved in ${path} (check that the file is not a link and its folder is writable); ${notSaved}.`);
+}
+
+/**
+ * After `revoke`: removes the access token and expiry from the token.json the revoked token came
+ * from, so access-token does not print an access token Google no longer takes for the rest of its
+ * hour. Only while the file still holds the revoked refresh token (a new mint's file is left as it
+ * is). Returns what to tell the person, or undefined when the file holds no such access token.
+ */
+export async function forgetRevokedAccess(stored: StoredToken): Promise<{ said: string; warning: boolean } | undefined> {
+  const path = stored.file;
+  if (path === undefined) return undefined;
+  const done = await rewriteTokenFile(path, (text) => tokenFileWithoutAccess(text, stored.refreshToken));
+  if (done.kind === 'written') return { said: `Removed the revoked access token and its expiry from ${path}, so access-token cannot print it.`, warning: false };
+  if (done.kind === 'left-alone') return undefined;
+  const why = done.kind === 'read-only' ? `it is read-only (mode 0${done.mode.toString(8)})` : done.kind === 'busy' ? 'another gmail-token run is writing it' : 'it could not be written';
+  return { said: `${path} still holds the revoked access token (${why}): access-token prints it until it expires unless you pass --no-cache or delete the file.`, warning: true };
 }
 
 /** SPEC `access-token`: the stored token while it is fresh, else a refreshed one, saved where it came from. */

@@ -3,6 +3,7 @@ import { printable } from '../../core/printable.js';
 import type { StoredToken } from '../../core/stored-token.js';
 import { neutralise } from '../../core/terminal.js';
 import { revokeToken } from '../../oauth/revoke.js';
+import { forgetRevokedAccess } from '../../oauth/token-cache.js';
 import { askYesNo, interactive } from '../prompts.js';
 import { say, success, warn } from '../render.js';
 import { storedToken, type TokenSourceCliOptions } from './stored.js';
@@ -35,5 +36,7 @@ export async function runRevoke(options: RevokeCliOptions): Promise<void> {
     return;
   }
   success(`Revoked the ${outcome.which} from ${stored.source}.`);
+  const forgotten = await forgetRevokedAccess(stored);
+  if (forgotten) (forgotten.warning ? warn : say)(forgotten.said);
   say('The app no longer has access to the account: mint again to get a new token.');
 }
