@@ -3,7 +3,9 @@ import { mergeDotenv } from '../core/dotenv-merge.js';
 import { FlowError, UsageError } from '../core/errors.js';
 import { envEntries, envText, renderOutput, type Format, type MintedToken } from '../core/output.js';
 import { writeFileAtomic } from './files.js';
-import { createNew, replaceIfUnchanged, updateAtWriteTime, withOutputLock, type FileSnapshot } from './write-time.js';
+import { withOutputLock } from './output-lock.js';
+import type { FileSnapshot } from './snapshot.js';
+import { createNew, replaceIfUnchanged, updateAtWriteTime } from './write-time.js';
 
 /** Where a minted token goes, and what was there when the flow started. */
 export interface OutputTarget {

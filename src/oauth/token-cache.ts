@@ -3,7 +3,9 @@ import type { StoredToken } from '../core/stored-token.js';
 import { reusableAccessToken, tokenFileWithAccess, tokenFileWithoutAccess, type RefreshedAccess } from '../core/token-cache.js';
 import type { ClientSecrets, HttpPolicy } from './google.js';
 import { refreshAccess } from './refresh.js';
-import { OutputBusyError, updateAtWriteTime, type FileSnapshot } from './write-time.js';
+import { OutputBusyError } from './output-lock.js';
+import type { FileSnapshot } from './snapshot.js';
+import { updateAtWriteTime } from './write-time.js';
 
 export interface AccessTokenRequest {
   stored: StoredToken;

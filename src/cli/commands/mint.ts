@@ -10,7 +10,7 @@ import { loadClient } from '../../oauth/client-source.js';
 import { writeOutput, type Written } from '../../oauth/deliver.js';
 import { keepUnwrittenToken } from '../../oauth/keep-token.js';
 import { planOutput, type OutputPlan } from '../../oauth/files.js';
-import { snapshot, type FileSnapshot } from '../../oauth/write-time.js';
+import { snapshot, type FileSnapshot } from '../../oauth/snapshot.js';
 import type { MintRequest } from '../../oauth/mint.js';
 import { openInBrowser } from '../browser.js';
 import { interruptOnSignals } from '../signals.js';

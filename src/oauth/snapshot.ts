@@ -1,0 +1,40 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { FlowError } from '../core/errors.js';
+import { code, why } from './files.js';
+
+/** A file as read at one moment: its bytes and which file it was. */
+export interface FileSnapshot {
+  bytes: Buffer;
+  dev: number;
+  ino: number;
+  /** Its permission bits (0o600, say). */
+  mode: number;
+}
+
+/**
+ * The file at `path` now, read without following a symbolic link (one planted at that path must
+ * not pull another file's contents into ours), or undefined when nothing is there. O_NONBLOCK
+ * because a FIFO planted there would otherwise block the open, and mint with it, for ever after
+ * Google issued the token; anything but a regular file is refused before a byte is read.
+ */
+export async function snapshot(path: string): Promise<FileSnapshot | undefined> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new FlowError(`${path} is no longer a regular file (a FIFO, a device or a folder appeared there), so it was left as it is.`);
+    return { bytes: await handle.readFile(), dev: stats.dev, ino: stats.ino, mode: stats.mode & 0o7777 };
+  } catch (error) {
+    if (code(error) === 'ENOENT') return undefined;
+    if (error instanceof FlowError) throw error;
+    throw new FlowError(`Could not read ${path} to update it (${why(error)}); nothing was changed.`);
+  } finally {
+    await handle?.close();
+  }
+}
+
+export function sameFile(a: FileSnapshot | undefined, b: FileSnapshot | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.dev === b.dev && a.ino === b.ino && a.bytes.equals(b.bytes);
+}
