@@ -69,3 +69,13 @@ describe('a FIFO planted at the output while consent is given', () => {
     expect(leftovers()).toEqual([]);
   });
 });
+
+describe('a FIFO where a stored token is read', () => {
+  it.each([['access-token'], ['check'], ['revoke']])('%s refuses it at once (exit 2) instead of waiting for a writer', async (command) => {
+    execFileSync('mkfifo', ['-m', '600', path('token.json')]);
+    const result = await runCli([command, '--token-file', 'token.json'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } }).exit;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/token\.json is not a regular file\./);
+    expect(h.emulator.received).toEqual([]);
+  });
+});

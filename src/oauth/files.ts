@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, lstat, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { access, lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FlowError, UsageError } from '../core/errors.js';
 
@@ -89,12 +89,22 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
+/** A write that failed, nothing changed; `fact` is the message without the advice to run again. */
+export class WriteFailedError extends FlowError {
+  constructor(
+    readonly fact: string,
+    advice: string,
+  ) {
+    super(`${fact} ${advice}`);
+  }
+}
+
 /** The error for a write that failed, with what to do; nothing was changed when it is thrown. */
-export function writeFailed(path: string, error: unknown): FlowError {
+export function writeFailed(path: string, error: unknown): WriteFailedError {
   // The folder was checked before the flow, so ENOENT now means it went away meanwhile.
   const reason = code(error) === 'ENOENT' ? 'ENOENT: the folder is gone' : why(error);
   const full = code(error) === 'ENOSPC' || code(error) === 'EDQUOT';
-  return new FlowError(`Could not write ${path} (${reason}); nothing was changed. ${full ? 'Free some space or choose' : 'Choose'} another --out, then run again.`);
+  return new WriteFailedError(`Could not write ${path} (${reason}); nothing was changed.`, `${full ? 'Free some space or choose' : 'Choose'} another --out, then run again.`);
 }
 
 /** `data` in a new 0600 file beside `path`, synced to disk; returns its name. */
@@ -122,13 +132,24 @@ export function fileExists(path: string): Promise<boolean> {
   );
 }
 
-/** `hint` follows the message when the file is missing: what to do to get one. */
+/**
+ * `hint` follows the message when the file is missing: what to do to get one. O_NONBLOCK, then a
+ * look at what was opened: a FIFO planted at the path is refused instead of waiting for a writer.
+ */
 export async function readTextFile(path: string, what: string, hint = ''): Promise<string> {
+  let handle;
   try {
-    return await readFile(path, 'utf8');
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stats = await handle.stat();
+    if (stats.isDirectory()) throw new UsageError(`${what} ${path} is a folder, not a file.`);
+    if (!stats.isFile()) throw new UsageError(`${what} ${path} is not a regular file.`);
+    return await handle.readFile('utf8');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     if (code(error) === 'ENOENT') throw new UsageError(`${what} ${path} does not exist.${hint && ' ' + hint}`);
     if (code(error) === 'EISDIR') throw new UsageError(`${what} ${path} is a folder, not a file.`);
     throw new UsageError(`Cannot read ${what} ${path} (${code(error) ?? 'error'}).`);
+  } finally {
+    await handle?.close();
   }
 }

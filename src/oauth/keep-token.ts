@@ -11,6 +11,7 @@ import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError, GmailTokenError } from '../core/errors.js';
 import type { KeepAction } from '../core/keep-action.js';
 import { renderOutput, type Format, type MintedToken } from '../core/output.js';
+import { WriteFailedError } from './files.js';
 import { revokeToken } from './revoke.js';
 import { createNew } from './write-time.js';
 
@@ -35,14 +36,11 @@ export interface KeepEffects {
   temporaryFolder: string;
 }
 
-/**
- * A write error's message without the advice to choose another --out and run again: here the
- * token is being kept, so running again is not what to do. (The advice is part of writeFailed's
- * message in files.ts until it becomes a parameter there.)
- */
+/** A write error in words, without advice to run again: here the token is being kept instead. */
 function reasonOf(error: unknown): string {
+  if (error instanceof WriteFailedError) return error.fact;
   if (!(error instanceof GmailTokenError)) return `unexpected ${error instanceof Error ? error.name : typeof error}`;
-  return error.message.replace(/ (Free some space or choose|Choose) another --out, then run again\.$/, '');
+  return error.message;
 }
 
 async function writeTo(path: string, unwritten: Unwritten): Promise<string> {
