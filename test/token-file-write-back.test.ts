@@ -59,6 +59,19 @@ describe('revoke and the token.json the token came from', () => {
     expect(after.stderr).toMatch(/invalid_grant/);
   });
 
+  it('also when Google says the token was already revoked elsewhere: the stored access token is removed all the same', async () => {
+    const minted = await mintTokenFile(h.emulator, h.workspace.dir);
+    expect((await cli(['revoke', '--yes', '--token', minted.refresh_token ?? 'missing'])).code).toBe(0);
+    const again = await cli(['revoke', '--token-file', 'token.json']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/already invalid/);
+    expect(again.stderr).toMatch(/Removed the revoked access token and its expiry from token\.json/);
+    expect(JSON.parse(readFileSync(tokenPath(), 'utf8'))).toEqual({ ...minted, token: undefined, expiry: undefined });
+    const after = await cli(['access-token']);
+    expect(after.stdout).toBe('');
+    expect(after.code).toBe(1);
+  });
+
   it('a read-only token.json is left as it is, with a warning naming --no-cache', async () => {
     await mintTokenFile(h.emulator, h.workspace.dir);
     chmodSync(tokenPath(), 0o400);

@@ -33,10 +33,9 @@ export async function runRevoke(options: RevokeCliOptions): Promise<void> {
   const outcome = await revokeToken(stored, endpoints);
   if (outcome.kind === 'already-invalid') {
     say(`Google says the ${outcome.which} from ${stored.source} is already invalid (expired or revoked); nothing to do.`);
-    return;
-  }
-  success(`Revoked the ${outcome.which} from ${stored.source}.`);
+  } else success(`Revoked the ${outcome.which} from ${stored.source}.`);
+  // Already invalid or revoked now: either way an access token stored beside it must not be served.
   const forgotten = await forgetRevokedAccess(stored);
   if (forgotten) (forgotten.warning ? warn : say)(forgotten.said);
-  say('The app no longer has access to the account: mint again to get a new token.');
+  if (outcome.kind === 'revoked') say('The app no longer has access to the account: mint again to get a new token.');
 }
