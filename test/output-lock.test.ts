@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -42,5 +42,43 @@ describe('a lock left by a run that is gone', () => {
     expect(result.stderr).toMatch(/Another gmail-token run is writing .*token\.json, so the new access token was not saved there/);
     expect(readFileSync(lock, 'utf8')).toBe(`${process.pid}\n`);
     expect(readFileSync(tokenPath, 'utf8')).toBe(expired);
+  });
+
+  it.each([
+    ['empty (it crashed between creating the lock and writing its pid)', ''],
+    ['holding no pid', 'not a pid\n'],
+  ])('a lock %s is taken over once it is older than any run takes to write one', async (_what, content) => {
+    await mintTokenFile(h.emulator, h.workspace.dir);
+    const tokenPath = join(h.workspace.dir, 'token.json');
+    const expired = readFileSync(tokenPath, 'utf8').replace(/"expiry": "[^"]+"/, `"expiry": "${new Date(Date.now() - 60_000).toISOString()}"`);
+    writeFileSync(tokenPath, expired, { mode: 0o600 });
+    const lock = join(h.workspace.dir, '.token.json.gmail-token.lock');
+    writeFileSync(lock, content);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(lock, minuteAgo, minuteAgo);
+
+    const result = await runCli(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } }).exit;
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const saved = JSON.parse(readFileSync(tokenPath, 'utf8')) as { token: string };
+    expect(saved.token).toBe(result.stdout.trim());
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('a fresh lock holding no pid yet is left to its run', async () => {
+    await mintTokenFile(h.emulator, h.workspace.dir);
+    const tokenPath = join(h.workspace.dir, 'token.json');
+    const expired = readFileSync(tokenPath, 'utf8').replace(/"expiry": "[^"]+"/, `"expiry": "${new Date(Date.now() - 60_000).toISOString()}"`);
+    writeFileSync(tokenPath, expired, { mode: 0o600 });
+    const lock = join(h.workspace.dir, '.token.json.gmail-token.lock');
+    writeFileSync(lock, '');
+
+    const result = await runCli(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } }).exit;
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/Another gmail-token run is writing .*token\.json, so the new access token was not saved there/);
+    expect(readFileSync(tokenPath, 'utf8')).toBe(expired);
+    expect(existsSync(lock)).toBe(true);
   });
 });

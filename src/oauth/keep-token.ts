@@ -11,7 +11,7 @@ import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError, GmailTokenError } from '../core/errors.js';
 import type { KeepAction } from '../core/keep-action.js';
 import { renderOutput, type Format, type MintedToken } from '../core/output.js';
-import { WriteFailedError } from './files.js';
+import { why, WriteFailedError } from './files.js';
 import { revokeToken } from './revoke.js';
 import { createNew } from './write-time.js';
 
@@ -39,7 +39,7 @@ export interface KeepEffects {
 /** A write error in words, without advice to run again: here the token is being kept instead. */
 function reasonOf(error: unknown): string {
   if (error instanceof WriteFailedError) return error.fact;
-  if (!(error instanceof GmailTokenError)) return `unexpected ${error instanceof Error ? error.name : typeof error}`;
+  if (!(error instanceof GmailTokenError)) return why(error);
   return error.message;
 }
 

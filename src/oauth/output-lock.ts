@@ -1,42 +1,41 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { FlowError } from '../core/errors.js';
-import { code, writeFailed } from './files.js';
-import { snapshot } from './snapshot.js';
+import { code, writeFailed, WriteFailedError } from './files.js';
+import { snapshot, type FileSnapshot } from './snapshot.js';
 
 function lockFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.gmail-token.lock`);
 }
 
-function pidIn(bytes: Buffer): number {
-  return Number(bytes.toString('utf8').trim());
-}
-
 /**
- * The pid in a lock whose run is gone (it crashed inside the few milliseconds it holds it), or
- * undefined while that run may still be alive, or the lock is not a plain file holding a pid.
+ * The lock file, as read, when its run is gone: its pid names no live process (it crashed inside
+ * the few milliseconds it holds the lock), or it holds no pid at all and is older than any run
+ * takes to write one (it crashed between creating the lock and writing its pid). Undefined while
+ * that run may still be alive.
  */
-async function abandoned(lock: string): Promise<number | undefined> {
-  const pid = pidIn((await snapshot(lock).catch(() => undefined))?.bytes ?? Buffer.alloc(0));
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+async function abandoned(lock: string): Promise<FileSnapshot | undefined> {
+  const found = await snapshot(lock).catch(() => undefined);
+  if (found === undefined) return undefined;
+  const pid = Number(found.bytes.toString('utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return Date.now() - found.mtimeMs > LOCK_PATIENCE_MS ? found : undefined;
   try {
     process.kill(pid, 0);
     return undefined;
   } catch (error) {
-    return code(error) === 'ESRCH' ? pid : undefined;
+    return code(error) === 'ESRCH' ? found : undefined;
   }
 }
 
 /**
- * Removes the lock of the run `deadPid`, which is gone. Two runs can judge that lock dead at once;
- * if each simply unlinked the name, the slower one could remove the lock the faster one had just
- * taken, and both would write. So the lock is first renamed to a name only this run uses, and what
- * was moved is read there: if it is not the dead run's lock (another run took the name meanwhile)
- * it is put back with O_EXCL. That can fail only if a third run took the free name in the
+ * Removes the lock `judged` abandoned. Two runs can judge that lock dead at once; if each simply
+ * unlinked the name, the slower one could remove the lock the faster one had just taken, and both
+ * would write. So the lock is first renamed to a name only this run uses, and the file moved is
+ * checked there: if it is not the one judged (same inode; another run took the name meanwhile) it
+ * is put back with O_EXCL. That can fail only if a third run took the free name in the
  * microseconds between, a window left open: it needs three runs at once and a crashed one's lock.
  */
-async function clearAbandoned(lock: string, deadPid: number): Promise<void> {
+async function clearAbandoned(lock: string, judged: FileSnapshot): Promise<void> {
   const aside = `${lock}.${randomBytes(6).toString('hex')}.stale`;
   try {
     await rename(lock, aside);
@@ -44,8 +43,10 @@ async function clearAbandoned(lock: string, deadPid: number): Promise<void> {
     return;
   }
   try {
-    const moved = (await snapshot(aside).catch(() => undefined))?.bytes ?? Buffer.alloc(0);
-    if (pidIn(moved) !== deadPid) await writeFile(lock, moved, { flag: 'wx', mode: 0o600 }).catch(() => undefined);
+    const moved = await snapshot(aside).catch(() => undefined);
+    if (moved && (moved.dev !== judged.dev || moved.ino !== judged.ino)) {
+      await writeFile(lock, moved.bytes, { flag: 'wx', mode: 0o600 }).catch(() => undefined);
+    }
   } finally {
     await unlink(aside).catch(() => undefined);
   }
@@ -69,7 +70,7 @@ export const LOCK_PATIENCE_MS = 5_000;
 const LOCK_RETRY_MS = 20;
 
 /** Another gmail-token run held the lock beside the file for longer than this run would wait. */
-export class OutputBusyError extends FlowError {}
+export class OutputBusyError extends WriteFailedError {}
 
 /** Takes the lock, clearing one its run left behind; false when a live run still holds it after `patienceMs`. */
 async function acquire(path: string, lock: string, patienceMs: number): Promise<boolean> {
@@ -80,8 +81,8 @@ async function acquire(path: string, lock: string, patienceMs: number): Promise<
       return true;
     } catch (error) {
       if (code(error) !== 'EEXIST') throw writeFailed(path, error);
-      const deadPid = await abandoned(lock);
-      if (deadPid !== undefined) await clearAbandoned(lock, deadPid);
+      const left = await abandoned(lock);
+      if (left !== undefined) await clearAbandoned(lock, left);
       else if (Date.now() > deadline) return false;
       else await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
     }
@@ -97,7 +98,10 @@ async function acquire(path: string, lock: string, patienceMs: number): Promise<
 export async function withOutputLock<T>(path: string, work: () => Promise<T>, patienceMs = LOCK_PATIENCE_MS): Promise<T> {
   const lock = lockFor(path);
   if (!(await acquire(path, lock, patienceMs))) {
-    throw new OutputBusyError(`Another gmail-token run is writing ${path} (lock ${lock}); nothing was changed. Remove the lock if no such run exists, then run again.`);
+    throw new OutputBusyError(
+      `Another gmail-token run is writing ${path} (lock ${lock}); nothing was changed.`,
+      'Remove the lock if no such run exists, then run again.',
+    );
   }
   try {
     return await work();

@@ -10,6 +10,9 @@ export interface FileSnapshot {
   ino: number;
   /** Its permission bits (0o600, say). */
   mode: number;
+  uid: number;
+  gid: number;
+  mtimeMs: number;
 }
 
 /**
@@ -24,7 +27,7 @@ export async function snapshot(path: string): Promise<FileSnapshot | undefined> 
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const stats = await handle.stat();
     if (!stats.isFile()) throw new FlowError(`${path} is no longer a regular file (a FIFO, a device or a folder appeared there), so it was left as it is.`);
-    return { bytes: await handle.readFile(), dev: stats.dev, ino: stats.ino, mode: stats.mode & 0o7777 };
+    return { bytes: await handle.readFile(), dev: stats.dev, ino: stats.ino, mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, mtimeMs: stats.mtimeMs };
   } catch (error) {
     if (code(error) === 'ENOENT') return undefined;
     if (error instanceof FlowError) throw error;
