@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseCredentials } from '../src/core/credentials.js';
-import { resolveEndpoints } from '../src/core/endpoints.js';
 import { FlowError, InterruptedError } from '../src/core/errors.js';
 import { mintToken, type MintEffects, type MintRequest } from '../src/oauth/mint.js';
 import { followConsent, redirectUriOf } from './helpers/browser.js';
 import { useEmulatorHarness } from './helpers/harness.js';
+import { mintRequestFor } from './helpers/mint.js';
 import { isListening } from './helpers/workspace.js';
 
 /**
@@ -15,17 +14,7 @@ import { isListening } from './helpers/workspace.js';
 const h = useEmulatorHarness();
 
 function request(overrides: Partial<MintRequest> = {}): MintRequest {
-  return {
-    client: parseCredentials(JSON.stringify(h.emulator.credentialsFile()), 'credentials.json'),
-    clientSource: 'credentials.json',
-    scopes: ['https://www.googleapis.com/auth/gmail.send'],
-    endpoints: resolveEndpoints({ emulatorHost: h.emulator.hostPort }),
-    port: 0,
-    timeoutSeconds: 30,
-    openBrowser: true,
-    manual: false,
-    ...overrides,
-  };
+  return mintRequestFor(h.emulator, overrides);
 }
 
 /** Effects whose browser is `browse`; `port()` is the loopback port of the URL it was given. */
