@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { consentUrl, parseCallback, parsePasted } from '../src/core/consent.js';
+import { parseCredentials, webLoopbackRedirect, type OAuthClient } from '../src/core/credentials.js';
+import { mergeDotenv, parseDotenv } from '../src/core/dotenv.js';
+import { InterruptedError, UsageError } from '../src/core/errors.js';
+import { FORMATS, parseFormat, renderOutput, type MintedToken } from '../src/core/output.js';
+import { SHORT_SCOPES, canSend, expandScopes, grantsEmail, parseScopeString, scopeMeaning } from '../src/core/scopes.js';
+
+/** Cases that `npm run mutation` showed no test noticed, in src/core's parsing and judging. */
+
+const G = 'https://www.googleapis.com/auth/gmail.';
+const EXPECTED = { path: '/cb', state: 'our-state' };
+
+function usage(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('scopes', () => {
+  it('a full URL is kept only when it starts the name, http or https', () => {
+    expect(expandScopes(['http://example.com/scope'])).toEqual(['http://example.com/scope']);
+    expect(usage(() => expandScopes(['x-https://example.com/scope']))).toBe(
+      `Unknown scope "x-https://example.com/scope". Use a full scope URL or one of: ${[...SHORT_SCOPES.keys()].join(', ')}.`,
+    );
+    expect([...SHORT_SCOPES.keys()].slice(0, 3)).toEqual(['gmail.send', 'send', 'gmail.readonly']);
+  });
+
+  it('empty pieces between separators are skipped, and nothing at all is the default', () => {
+    expect(expandScopes([' send,, email ', ''])).toEqual([G + 'send', 'email']);
+    expect(expandScopes([', '])).toEqual([G + 'send']);
+    expect(parseScopeString('  openid   email ')).toEqual(['openid', 'email']);
+    expect(parseScopeString(undefined)).toEqual([]);
+  });
+
+  it('can send with any one sending scope among others, each of the four', () => {
+    for (const scope of [G + 'send', G + 'compose', G + 'modify', 'https://mail.google.com/']) expect(canSend(['email', scope])).toBe(true);
+    expect(canSend([G + 'insert', G + 'labels'])).toBe(false);
+  });
+
+  it('knows the account address only when email is granted, by either name', () => {
+    expect(grantsEmail(['openid', 'email'])).toBe(true);
+    expect(grantsEmail([G + 'send', 'https://www.googleapis.com/auth/userinfo.email'])).toBe(true);
+    expect(grantsEmail([G + 'send', 'profile', 'https://www.googleapis.com/auth/userinfo.profile'])).toBe(false);
+    expect(grantsEmail([])).toBe(false);
+  });
+
+  it('every scope a short name gives, and the long names Google reports, has its own meaning for the pages', () => {
+    const scopes = [...new Set(SHORT_SCOPES.values()), 'https://www.googleapis.com/auth/userinfo.email', 'https://www.googleapis.com/auth/userinfo.profile'];
+    for (const scope of scopes) expect(scopeMeaning(scope), scope).toMatch(/^[A-Z].{20,}[a-z]$/);
+    const meanings = scopes.filter((scope) => !['email', 'profile'].includes(scope)).map(scopeMeaning);
+    expect(new Set(meanings).size).toBe(meanings.length);
+    expect(scopeMeaning('email')).toBe(scopeMeaning('https://www.googleapis.com/auth/userinfo.email'));
+    expect(scopeMeaning('profile')).toBe(scopeMeaning('https://www.googleapis.com/auth/userinfo.profile'));
+    expect(scopeMeaning('https://www.googleapis.com/auth/drive')).toBeUndefined();
+  });
+});
+
+describe('consent URL and callback', () => {
+  const request = { clientId: 'c', redirectUri: 'http://127.0.0.1:1/cb', scopes: ['a', 'b'], state: 's', codeChallenge: 'ch' };
+
+  it('carries a login hint only when there is one', () => {
+    expect(new URL(consentUrl('https://x/auth', request)).searchParams.has('login_hint')).toBe(false);
+    expect(new URL(consentUrl('https://x/auth', { ...request, loginHint: '' })).searchParams.has('login_hint')).toBe(false);
+    expect(new URL(consentUrl('https://x/auth', { ...request, loginHint: 'a@b.c' })).searchParams.get('login_hint')).toBe('a@b.c');
+  });
+
+  it('a request with no query at all is refused, not read', () => {
+    expect(parseCallback('/cb', EXPECTED)).toEqual({ kind: 'rejected', reason: 'state does not match' });
+    expect(parseCallback('/cb?state=our-state', EXPECTED)).toEqual({ kind: 'rejected', reason: 'no code and no error' });
+  });
+
+  it('an error keeps its description only when Google gave one', () => {
+    expect(parseCallback('/cb?state=our-state&error=access_denied', EXPECTED)).toStrictEqual({ kind: 'error', error: 'access_denied' });
+    expect(parseCallback('/cb?state=our-state&error=x&error_description=why%20not', EXPECTED)).toStrictEqual({ kind: 'error', error: 'x', description: 'why not' });
+    expect(parseCallback('/cb?state=our-state&error=x&error=y', EXPECTED)).toEqual({ kind: 'rejected', reason: 'no code and no error' });
+  });
+
+  it('a pasted URL or code, judged, with a reason for each refusal', () => {
+    const url = 'http://127.0.0.1:1/cb?state=our-state&code=4%2F0abc&scope=a%20b';
+    expect(parsePasted(`  ${url}\n`, EXPECTED)).toEqual({ kind: 'code', code: '4/0abc', scopes: ['a', 'b'] });
+    expect(parsePasted('HTTPS://127.0.0.1:1/cb?state=our-state&error=access_denied', EXPECTED)).toEqual({ kind: 'error', error: 'access_denied' });
+    expect(parsePasted(' \n', EXPECTED)).toEqual({ kind: 'invalid', problem: 'Nothing was pasted.' });
+    expect(parsePasted('http://[oops/cb', EXPECTED)).toEqual({ kind: 'invalid', problem: 'That is not a whole URL; copy the full address from the browser.' });
+    expect(parsePasted('http://127.0.0.1:1/other?state=our-state&code=x', EXPECTED)).toEqual({ kind: 'invalid', problem: "That URL is not this run's redirect (its path should be /cb)." });
+    expect(parsePasted('http://127.0.0.1:1/cb?state=forged&code=x', EXPECTED)).toEqual({
+      kind: 'invalid',
+      problem: "That URL does not carry this run's state; paste the address from the consent you just gave.",
+    });
+    expect(parsePasted('4/0abc', EXPECTED)).toEqual({ kind: 'code', code: '4/0abc', scopes: [] });
+    expect(parsePasted('x http://127.0.0.1:1/cb?state=our-state&code=x', EXPECTED)).toMatchObject({ kind: 'invalid' });
+  });
+});
+
+describe('credentials', () => {
+  const web = (uris: unknown) => JSON.stringify({ web: { client_id: 'w', client_secret: 's', redirect_uris: uris } });
+
+  it('says what to download for a token file, naming --credentials', () => {
+    expect(usage(() => parseCredentials(JSON.stringify({ refresh_token: 'r' }), 't.json'))).toBe(
+      't.json is a token file (like token.json), not an OAuth client. Pass the credentials.json of the OAuth client with --credentials.',
+    );
+  });
+
+  it('reads every field of an installed client, redirect URIs optional', () => {
+    expect(parseCredentials(JSON.stringify({ installed: { client_id: 'c', client_secret: 's', auth_uri: 'https://a', token_uri: 'https://t' } }), 'f')).toEqual({
+      type: 'installed',
+      clientId: 'c',
+      clientSecret: 's',
+      authUri: 'https://a',
+      tokenUri: 'https://t',
+      redirectUris: [],
+    });
+  });
+
+  it('refuses a section that is not an object, and redirect URIs that are not all strings', () => {
+    expect(usage(() => parseCredentials(JSON.stringify({ installed: [] }), 'f'))).toMatch(/^f: installed should be an object but is /);
+    expect(usage(() => parseCredentials(JSON.stringify({ installed: null }), 'f'))).toMatch(/^f: installed should be an object but is /);
+    expect(usage(() => parseCredentials(web(['http://127.0.0.1:1/cb', 7]), 'f'))).toMatch(/^f: web\.redirect_uris should be a list of URIs\. Download the JSON of an OAuth client ID of type "Desktop app" from Google Cloud Console \(APIs & Services → Credentials\)\.$/);
+  });
+
+  it('a Web client listens on its first loopback URI with a port: http, 127.0.0.1 or localhost, no query or fragment', () => {
+    const client = (uris: string[]): OAuthClient => ({ type: 'web', clientId: 'w', clientSecret: 's', redirectUris: uris });
+    const skipped = ['https://127.0.0.1:1/a', 'http://example.com:1/a', 'http://127.0.0.1/a', 'http://127.0.0.1:1/a?x=1', 'http://127.0.0.1:1/a#f', 'not a uri'];
+    expect(webLoopbackRedirect(client([...skipped, 'http://localhost:8/cb', 'http://127.0.0.1:9/cb']), 'f')).toEqual({ hostname: 'localhost', port: 8, path: '/cb' });
+    for (const uri of skipped) {
+      expect(usage(() => webLoopbackRedirect(client([uri]), 'f.json'))).toBe(
+        'The Web client in f.json has no loopback redirect URI with a port. Add http://127.0.0.1:8085/oauth2callback to its Authorized redirect URIs in Cloud Console, or use a Desktop app client instead.',
+      );
+    }
+  });
+});
+
+describe('output formats', () => {
+  const token: MintedToken = {
+    clientId: 'c',
+    clientSecret: 's',
+    refreshToken: 'r',
+    accessToken: 'a',
+    tokenUri: 'https://t',
+    scopes: ['x'],
+    expiry: new Date('2026-01-01T00:00:00Z'),
+    account: '',
+  };
+
+  it('json, env and shell, each ending in a newline; env merges into an existing file', () => {
+    expect(FORMATS).toEqual(['json', 'env', 'shell']);
+    for (const format of FORMATS) expect(parseFormat(format)).toBe(format);
+    expect(usage(() => parseFormat('yaml'))).toBe('Unknown format "yaml". Use one of: json, env, shell.');
+    expect(renderOutput('json', token, 'P_')).toMatch(/^\{\n {2}"type": "authorized_user",\n[\s\S]*\n\}\n$/);
+    expect(renderOutput('shell', token, 'P_')).toBe("export P_CLIENT_ID='c'\nexport P_CLIENT_SECRET='s'\nexport P_REFRESH_TOKEN='r'\n");
+    expect(renderOutput('env', token, 'P_')).toBe('P_CLIENT_ID=c\nP_CLIENT_SECRET=s\nP_REFRESH_TOKEN=r\n');
+    expect(renderOutput('env', token, 'P_', 'OTHER=1\n')).toBe('OTHER=1\nP_CLIENT_ID=c\nP_CLIENT_SECRET=s\nP_REFRESH_TOKEN=r\n');
+  });
+});
+
+describe('the .env reader and merge, exactly', () => {
+  it('expands \\n and \\r only inside double quotes, and strips only matching quotes around the whole value', () => {
+    expect(parseDotenv('A="x\\ny\\rz"\nB=\'x\\ny\'\nC=`x\\ny`\nD="x\'\nE=\'x\' # c\nF=x"y"')).toEqual(
+      new Map([
+        ['A', 'x\ny\rz'],
+        ['B', 'x\\ny'],
+        ['C', 'x\\ny'],
+        ['D', '"x\''],
+        ['E', 'x'],
+        ['F', 'x"y"'],
+      ]),
+    );
+  });
+
+  it('keeps export on the line it updates, and updates in place when every key is there', () => {
+    expect(mergeDotenv('export A=old\nB=1\n', [['A', 'new']])).toBe('export A=new\nB=1\n');
+    expect(mergeDotenv('  export   A=old\n', [['A', 'new']])).toBe('export A=new\n');
+    expect(mergeDotenv('exported_A=old\nA=1', [['A', 'new']])).toBe('exported_A=old\nA=new');
+    expect(mergeDotenv('A=1\nA=2\n', [['A', 'new']])).toBe('A=new\nA=new\n');
+  });
+
+  it('appends what is missing after a line end, and a blank line after a last `NAME:` line', () => {
+    expect(mergeDotenv('B=1', [['A', 'new']])).toBe('B=1\nA=new\n');
+    expect(mergeDotenv('B=1\r\nC=2', [['A', 'new']])).toBe('B=1\r\nC=2\r\nA=new\r\n');
+    expect(mergeDotenv('B:', [['A', 'new']])).toBe('B:\n\nA=new\n');
+  });
+
+  it('refuses, with the reason, a file whose other keys it would change', () => {
+    // U+2028 ends a line for dotenv's regex, but a bare value runs over it: NEXT would be swallowed.
+    const swallowing = 'A=old # pasted from a web page\u2028NEXT=1\n';
+    expect(() => mergeDotenv(swallowing, [['A', 'new']])).toThrow(/^The \.env cannot be updated so that dotenv still reads every other key as before/);
+    expect(() => mergeDotenv(swallowing, [['A', 'new']])).toThrow(UsageError);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('says nothing was written', () => {
+    expect(new InterruptedError().message).toBe('Interrupted; nothing was written.');
+  });
+});
