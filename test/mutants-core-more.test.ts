@@ -3,6 +3,7 @@ import { consentUrl, parseCallback, parsePasted } from '../src/core/consent.js';
 import { parseCredentials, webLoopbackRedirect, type OAuthClient } from '../src/core/credentials.js';
 import { mergeDotenv, parseDotenv } from '../src/core/dotenv.js';
 import { InterruptedError, UsageError } from '../src/core/errors.js';
+import { errorPage, partialPage, successPage } from '../src/core/pages.js';
 import { FORMATS, parseFormat, renderOutput, type MintedToken } from '../src/core/output.js';
 import { SHORT_SCOPES, canSend, expandScopes, grantsEmail, parseScopeString, scopeMeaning } from '../src/core/scopes.js';
 
@@ -195,5 +196,35 @@ describe('the .env reader and merge, exactly', () => {
 describe('Ctrl-C', () => {
   it('says nothing was written', () => {
     expect(new InterruptedError().message).toBe('Interrupted; nothing was written.');
+  });
+});
+
+describe('the loopback pages, as the person reads them', () => {
+  const header = (mark: string, kicker: string, title: string) =>
+    `<header><span class="mark" aria-hidden="true">${mark}</span>\n<div><p class="kicker">${kicker}</p><h1>${title}</h1></div></header>`;
+
+  it('success, partial and error pages each say what happened and what to do', () => {
+    const success = successPage([G + 'send', G + 'readonly']);
+    expect(success).toContain(header('✓', 'Consent received', 'You can close this tab'));
+    expect(success).toMatch(/<style>\n {2}:root \{ color-scheme: light dark;/);
+    expect(success).toMatch(/gmail\.send<\/code><\/li><li>.*gmail\.readonly<\/code><\/li><\/ul>/);
+    const partial = partialPage([G + 'send'], [G + 'readonly', G + 'compose']);
+    expect(partial).toContain(header('!', 'Permissions missing', 'No token was made'));
+    expect(partial).toMatch(/<h2>Not granted<\/h2>\n<ul class="scopes"><li>.*gmail\.readonly<\/code><\/li><li>.*gmail\.compose<\/code><\/li><\/ul>/);
+    expect(partial).toMatch(/<h2>Granted<\/h2>\n<ul class="scopes"><li><span class="meaning">Send email on your behalf<\/span><code>[^<]*gmail\.send<\/code><\/li><\/ul>/);
+    const advice: [string, string, string][] = [
+      ['access_denied', 'Access was denied on Google’s consent screen', 'choose Allow, leaving every permission ticked'],
+      ['admin_policy_enforced', 'administrator does not allow this app', 'Ask your administrator to trust this OAuth client'],
+      ['org_internal', 'limited to accounts of its own Google Workspace organisation', 'set the app’s user type to External'],
+      ['invalid_scope', 'Google ended the sign-in with an error instead of a code', 'Read the message in your terminal, fix what it names'],
+    ];
+    for (const [error, what, next] of advice) {
+      const html = errorPage(error, 'said');
+      expect(html).toContain(header('!', 'Sign-in stopped', 'No token was made'));
+      expect(html).toMatch(new RegExp(`<p class="lead">[^<]*${what}[^<]*</p>`));
+      expect(html).toMatch(new RegExp(`<h2>What to do next</h2><p>[^<]*${next}[^<]*</p>`));
+      expect(html).toContain(`Google’s answer: <code>${error}</code>: said</p>`);
+    }
+    expect(errorPage('toString')).toContain('Google ended the sign-in with an error instead of a code');
   });
 });
