@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { consentUrl, parseCallback, parsePasted } from '../src/core/consent.js';
 import { parseCredentials, webLoopbackRedirect, type OAuthClient } from '../src/core/credentials.js';
-import { mergeDotenv, parseDotenv } from '../src/core/dotenv.js';
+import { dotenvValue, mergeDotenv, parseDotenv } from '../src/core/dotenv.js';
 import { InterruptedError, UsageError } from '../src/core/errors.js';
 import { errorPage, partialPage, successPage } from '../src/core/pages.js';
 import { FORMATS, parseFormat, renderOutput, type MintedToken } from '../src/core/output.js';
@@ -177,6 +177,17 @@ describe('the .env reader and merge, exactly', () => {
     expect(mergeDotenv('  export   A=old\n', [['A', 'new']])).toBe('export A=new\n');
     expect(mergeDotenv('exported_A=old\nA=1', [['A', 'new']])).toBe('exported_A=old\nA=new');
     expect(mergeDotenv('A=1\nA=2\n', [['A', 'new']])).toBe('A=new\nA=new\n');
+  });
+
+  it('updates several keys when one of them spans lines, and reads `export` only at the start of a line', () => {
+    expect(mergeDotenv('A="x\ny"\nB=old\nC=1\n', [['A', 'a'], ['B', 'b']])).toBe('A=a\nB=b\nC=1\n');
+    expect(mergeDotenv('A=old # export me\n', [['A', 'new']])).toBe('A=new\n');
+  });
+
+  it('prefers single quotes, which python-dotenv reads the same, over backticks', () => {
+    expect(dotenvValue('K', 'a\\b')).toBe("'a\\b'");
+    expect(dotenvValue('K', 'say "hi" \\o/')).toBe(`'say "hi" \\o/'`);
+    expect(dotenvValue('K', `it's "x" \\ ok`)).toBe(`\`it's "x" \\ ok\``);
   });
 
   it('appends what is missing after a line end, and a blank line after a last `NAME:` line', () => {
