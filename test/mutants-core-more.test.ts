@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { consentUrl, parseCallback, parsePasted } from '../src/core/consent.js';
-import { parseCredentials, webLoopbackRedirect, type OAuthClient } from '../src/core/credentials.js';
+import { clientFromValues, parseCredentials, webLoopbackRedirect, type OAuthClient } from '../src/core/credentials.js';
 import { dotenvValue, mergeDotenv, parseDotenv } from '../src/core/dotenv.js';
 import { InterruptedError, UsageError } from '../src/core/errors.js';
 import { errorPage, partialPage, successPage } from '../src/core/pages.js';
-import { FORMATS, parseFormat, renderOutput, type MintedToken } from '../src/core/output.js';
+import { FORMATS, checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, renderOutput, type MintedToken } from '../src/core/output.js';
 import { SHORT_SCOPES, canSend, expandScopes, grantsEmail, parseScopeString, scopeMeaning } from '../src/core/scopes.js';
 
 /** Cases that `npm run mutation` showed no test noticed, in src/core's parsing and judging. */
@@ -93,7 +93,10 @@ describe('consent URL and callback', () => {
       problem: "That URL does not carry this run's state; paste the address from the consent you just gave.",
     });
     expect(parsePasted('4/0abc', EXPECTED)).toEqual({ kind: 'code', code: '4/0abc', scopes: [] });
-    expect(parsePasted('x http://127.0.0.1:1/cb?state=our-state&code=x', EXPECTED)).toMatchObject({ kind: 'invalid' });
+    const neither = { kind: 'invalid', problem: 'Paste the whole URL from the browser address bar, or just the value of its code parameter.' };
+    expect(parsePasted('x http://127.0.0.1:1/cb?state=our-state&code=x', EXPECTED)).toEqual(neither);
+    expect(parsePasted('4/0a%E0%A4%A', EXPECTED)).toEqual({ kind: 'invalid', problem: 'That code is not well formed; paste the whole URL instead.' });
+    expect(parseCallback('/cb?state=our-state&code=c', EXPECTED)).toEqual({ kind: 'code', code: 'c', scopes: [] });
   });
 });
 
@@ -101,9 +104,15 @@ describe('credentials', () => {
   const web = (uris: unknown) => JSON.stringify({ web: { client_id: 'w', client_secret: 's', redirect_uris: uris } });
 
   it('says what to download for a token file, naming --credentials', () => {
-    expect(usage(() => parseCredentials(JSON.stringify({ refresh_token: 'r' }), 't.json'))).toBe(
-      't.json is a token file (like token.json), not an OAuth client. Pass the credentials.json of the OAuth client with --credentials.',
-    );
+    for (const file of [{ refresh_token: 'r' }, { type: 'authorized_user', installed: { client_id: 'c', client_secret: 's' } }]) {
+      expect(usage(() => parseCredentials(JSON.stringify(file), 't.json'))).toBe(
+        't.json is a token file (like token.json), not an OAuth client. Pass the credentials.json of the OAuth client with --credentials.',
+      );
+    }
+  });
+
+  it('--client-id and --client-secret make a Desktop app client', () => {
+    expect(clientFromValues('c', 's')).toEqual({ type: 'installed', clientId: 'c', clientSecret: 's', redirectUris: [] });
   });
 
   it('reads every field of an installed client, redirect URIs optional', () => {
@@ -156,6 +165,24 @@ describe('output formats', () => {
     expect(renderOutput('env', token, 'P_')).toBe('P_CLIENT_ID=c\nP_CLIENT_SECRET=s\nP_REFRESH_TOKEN=r\n');
     expect(renderOutput('env', token, 'P_', 'OTHER=1\n')).toBe('OTHER=1\nP_CLIENT_ID=c\nP_CLIENT_SECRET=s\nP_REFRESH_TOKEN=r\n');
   });
+
+  it('token.json by default for json, stdout for env and shell', () => {
+    expect([defaultOut('json'), defaultOut('env'), defaultOut('shell')]).toEqual(['token.json', '-', '-']);
+  });
+
+  it('an env prefix is a variable-name start, or empty', () => {
+    for (const prefix of ['', 'A', '_X9_', 'GMAIL_API_']) expect(parseEnvPrefix(prefix)).toBe(prefix);
+    for (const bad of ['9A', 'A-B', 'A B', ' A', 'A.', 'É']) {
+      expect(usage(() => parseEnvPrefix(bad))).toBe(`--env-prefix "${bad}" is not usable in a variable name. Use letters, digits and _, e.g. GMAIL_API_.`);
+    }
+  });
+
+  it('checks before the flow that the env lines can be written, or the .env updated', () => {
+    expect(() => checkEnvOutput({ clientId: 'c', clientSecret: 's' }, 'P_')).not.toThrow();
+    expect(() => checkEnvOutput({ clientId: 'c', clientSecret: `'"\`x\\y` }, 'P_')).toThrow(/^P_CLIENT_SECRET holds characters that no dotenv quoting keeps/);
+    expect(() => checkEnvOutput({ clientId: 'c', clientSecret: 's' }, 'P_', 'P_REFRESH_TOKEN=old # c\u2028NEXT=1\n')).toThrow(/^The \.env cannot be updated/);
+    expect(() => checkEnvOutput({ clientId: 'c', clientSecret: 's' }, 'P_', 'OTHER=1\n')).not.toThrow();
+  });
 });
 
 describe('the .env reader and merge, exactly', () => {
@@ -170,6 +197,10 @@ describe('the .env reader and merge, exactly', () => {
         ['F', 'x"y"'],
       ]),
     );
+  });
+
+  it('strips quotes only when they open and close the whole value, as dotenv does', () => {
+    expect(parseDotenv("Q='a'b'c")).toEqual(new Map([['Q', "'a'b'c"]]));
   });
 
   it('keeps export on the line it updates, and updates in place when every key is there', () => {

@@ -173,8 +173,9 @@ describe('stored tokens', () => {
   });
 
   it('reads the three env values under a prefix; no refresh token is no token', () => {
-    const values = new Map([['P_REFRESH_TOKEN', 'r'], ['P_CLIENT_ID', 'c'], ['P_CLIENT_SECRET', '']]);
-    expect(tokenFromEnv((name) => values.get(name), 'P_', '.env')).toEqual({ source: '.env', refreshToken: 'r', clientId: 'c', clientSecret: undefined });
+    const values = new Map([['P_REFRESH_TOKEN', 'r'], ['P_CLIENT_ID', 'c'], ['P_CLIENT_SECRET', 's']]);
+    expect(tokenFromEnv((name) => values.get(name), 'P_', '.env')).toEqual({ source: '.env', refreshToken: 'r', clientId: 'c', clientSecret: 's' });
+    expect(tokenFromEnv((name) => (name === 'P_REFRESH_TOKEN' ? 'r' : ''), 'P_', '.env')).toEqual({ source: '.env', refreshToken: 'r', clientId: undefined, clientSecret: undefined });
     expect(tokenFromEnv((name) => values.get(name), 'Q_', '.env')).toBeUndefined();
     expect(tokenFromEnv((name) => (name === 'P_REFRESH_TOKEN' ? '' : 'x'), 'P_', '.env')).toBeUndefined();
   });
