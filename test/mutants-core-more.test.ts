@@ -5,7 +5,7 @@ import { dotenvValue, mergeDotenv, parseDotenv } from '../src/core/dotenv.js';
 import { InterruptedError, UsageError } from '../src/core/errors.js';
 import { errorPage, partialPage, successPage } from '../src/core/pages.js';
 import { FORMATS, checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, renderOutput, type MintedToken } from '../src/core/output.js';
-import { SHORT_SCOPES, canSend, expandScopes, grantsEmail, parseScopeString, scopeMeaning } from '../src/core/scopes.js';
+import { SHORT_SCOPES, canSend, expandScopes, grantsEmail, missingScopes, parseScopeString, scopeMeaning } from '../src/core/scopes.js';
 
 /** Cases that `npm run mutation` showed no test noticed, in src/core's parsing and judging. */
 
@@ -48,6 +48,11 @@ describe('scopes', () => {
     expect(grantsEmail([G + 'send', 'https://www.googleapis.com/auth/userinfo.email'])).toBe(true);
     expect(grantsEmail([G + 'send', 'profile', 'https://www.googleapis.com/auth/userinfo.profile'])).toBe(false);
     expect(grantsEmail([])).toBe(false);
+  });
+
+  it("Google's long name for profile is the same grant", () => {
+    expect(missingScopes(['profile', 'email'], ['https://www.googleapis.com/auth/userinfo.profile', 'https://www.googleapis.com/auth/userinfo.email'])).toEqual([]);
+    expect(missingScopes(['profile'], ['openid'])).toEqual(['profile']);
   });
 
   it('every scope a short name gives, and the long names Google reports, has its own meaning for the pages', () => {
@@ -128,7 +133,8 @@ describe('credentials', () => {
 
   it('refuses a section that is not an object, and redirect URIs that are not all strings', () => {
     expect(usage(() => parseCredentials(JSON.stringify({ installed: [] }), 'f'))).toMatch(/^f: installed should be an object but is /);
-    expect(usage(() => parseCredentials(JSON.stringify({ installed: null }), 'f'))).toMatch(/^f: installed should be an object but is /);
+    expect(usage(() => parseCredentials(JSON.stringify({ installed: null }), 'f'))).toMatch(/^f: installed should be an object but is null\./);
+    expect(usage(() => parseCredentials(JSON.stringify({ installed: 'x' }), 'f'))).toMatch(/^f: installed should be an object but is a string\./);
     expect(usage(() => parseCredentials(web(['http://127.0.0.1:1/cb', 7]), 'f'))).toMatch(/^f: web\.redirect_uris should be a list of URIs\. Download the JSON of an OAuth client ID of type "Desktop app" from Google Cloud Console \(APIs & Services → Credentials\)\.$/);
   });
 
@@ -201,6 +207,13 @@ describe('the .env reader and merge, exactly', () => {
 
   it('strips quotes only when they open and close the whole value, as dotenv does', () => {
     expect(parseDotenv("Q='a'b'c")).toEqual(new Map([['Q', "'a'b'c"]]));
+    // A backtick after other characters opens no multi-line value.
+    expect(parseDotenv('A=x`a\nb`\n')).toEqual(new Map([['A', 'x`a']]));
+  });
+
+  it('refuses an update that would change the value another line gives a key, even with no key lost', () => {
+    // After the update, A's bare value runs over U+2028 into the second NEXT=1, which NEXT=1 above still sets.
+    expect(() => mergeDotenv('NEXT=1\nA=old # c\u2028NEXT=1\n', [['A', 'new']])).toThrow(/^The \.env cannot be updated/);
   });
 
   it('keeps export on the line it updates, and updates in place when every key is there', () => {
@@ -244,6 +257,12 @@ describe('Ctrl-C', () => {
 describe('the loopback pages, as the person reads them', () => {
   const header = (mark: string, kicker: string, title: string) =>
     `<header><span class="mark" aria-hidden="true">${mark}</span>\n<div><p class="kicker">${kicker}</p><h1>${title}</h1></div></header>`;
+
+  it('a scope with no known meaning is listed by name alone; several granted ones one after another', () => {
+    expect(successPage(['https://www.googleapis.com/auth/drive'])).toContain('<ul class="scopes"><li><code>https://www.googleapis.com/auth/drive</code></li></ul>');
+    expect(partialPage(['openid', 'email'], [G + 'send'])).toMatch(/<h2>Granted<\/h2>\n<ul class="scopes"><li><span class="meaning">[^<]+<\/span><code>openid<\/code><\/li><li><span/);
+    expect(errorPage('x')).toContain('<main class="bad">');
+  });
 
   it('success, partial and error pages each say what happened and what to do', () => {
     const success = successPage([G + 'send', G + 'readonly']);
