@@ -18,6 +18,8 @@ export default {
   clearTextReporter: { reportTests: false, reportMutants: true, reportScoreTable: true, allowColor: false },
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: '.stryker-tmp',
+  // Not copied into the sandbox: another run's sandbox (a part run with its own --tempDirName) or reports.
+  ignorePatterns: ['/.stryker-tmp*', '/reports'],
   cleanTempDir: 'always',
   timeoutMS: 5_000,
 };
