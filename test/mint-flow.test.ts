@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../src/core/errors.js';
-import { mintToken, type MintEffects, type MintRequest } from '../src/oauth/mint.js';
+import { mintToken, type MintRequest } from '../src/oauth/mint.js';
 import { followConsent } from './helpers/browser.js';
 import { useEmulatorHarness } from './helpers/harness.js';
-import { mintRequestFor } from './helpers/mint.js';
+import { mintEffects, mintRequestFor } from './helpers/mint.js';
 
 const h = useEmulatorHarness();
 
@@ -12,18 +12,7 @@ function request(overrides: Partial<MintRequest> = {}): MintRequest {
   return mintRequestFor(h.emulator, overrides);
 }
 
-function effects(overrides: Partial<MintEffects> = {}): MintEffects & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    openUrl: async (url) => void followConsent(url),
-    tell: (line) => lines.push(line),
-    readPasted: () => Promise.reject(new Error('not in manual mode')),
-    signal: new AbortController().signal,
-    now: () => new Date('2026-11-27T12:00:00Z'),
-    ...overrides,
-  };
-}
+const effects = mintEffects;
 
 describe('mintToken with injected effects', () => {
   it('opens the consent URL it told the person about, and returns the token', async () => {

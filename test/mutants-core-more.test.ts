@@ -6,26 +6,17 @@ import { InterruptedError, UsageError } from '../src/core/errors.js';
 import { errorPage, partialPage, successPage } from '../src/core/pages.js';
 import { FORMATS, checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, renderOutput, type MintedToken } from '../src/core/output.js';
 import { SHORT_SCOPES, canSend, expandScopes, grantsEmail, missingScopes, parseScopeString, scopeMeaning } from '../src/core/scopes.js';
+import { usageMessage } from './helpers/usage.js';
 
 /** Cases that `npm run mutation` showed no test noticed, in src/core's parsing and judging. */
 
 const G = 'https://www.googleapis.com/auth/gmail.';
 const EXPECTED = { path: '/cb', state: 'our-state' };
 
-function usage(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a UsageError');
-}
-
 describe('scopes', () => {
   it('a full URL is kept only when it starts the name, http or https', () => {
     expect(expandScopes(['http://example.com/scope'])).toEqual(['http://example.com/scope']);
-    expect(usage(() => expandScopes(['x-https://example.com/scope']))).toBe(
+    expect(usageMessage(() => expandScopes(['x-https://example.com/scope']))).toBe(
       `Unknown scope "x-https://example.com/scope". Use a full scope URL or one of: ${[...SHORT_SCOPES.keys()].join(', ')}.`,
     );
     expect([...SHORT_SCOPES.keys()].slice(0, 3)).toEqual(['gmail.send', 'send', 'gmail.readonly']);
@@ -110,7 +101,7 @@ describe('credentials', () => {
 
   it('says what to download for a token file, naming --credentials', () => {
     for (const file of [{ refresh_token: 'r' }, { type: 'authorized_user', installed: { client_id: 'c', client_secret: 's' } }]) {
-      expect(usage(() => parseCredentials(JSON.stringify(file), 't.json'))).toBe(
+      expect(usageMessage(() => parseCredentials(JSON.stringify(file), 't.json'))).toBe(
         't.json is a token file (like token.json), not an OAuth client. Pass the credentials.json of the OAuth client with --credentials.',
       );
     }
@@ -132,10 +123,10 @@ describe('credentials', () => {
   });
 
   it('refuses a section that is not an object, and redirect URIs that are not all strings', () => {
-    expect(usage(() => parseCredentials(JSON.stringify({ installed: [] }), 'f'))).toMatch(/^f: installed should be an object but is /);
-    expect(usage(() => parseCredentials(JSON.stringify({ installed: null }), 'f'))).toMatch(/^f: installed should be an object but is null\./);
-    expect(usage(() => parseCredentials(JSON.stringify({ installed: 'x' }), 'f'))).toMatch(/^f: installed should be an object but is a string\./);
-    expect(usage(() => parseCredentials(web(['http://127.0.0.1:1/cb', 7]), 'f'))).toMatch(/^f: web\.redirect_uris should be a list of URIs\. Download the JSON of an OAuth client ID of type "Desktop app" from Google Cloud Console \(APIs & Services → Credentials\)\.$/);
+    expect(usageMessage(() => parseCredentials(JSON.stringify({ installed: [] }), 'f'))).toMatch(/^f: installed should be an object but is /);
+    expect(usageMessage(() => parseCredentials(JSON.stringify({ installed: null }), 'f'))).toMatch(/^f: installed should be an object but is null\./);
+    expect(usageMessage(() => parseCredentials(JSON.stringify({ installed: 'x' }), 'f'))).toMatch(/^f: installed should be an object but is a string\./);
+    expect(usageMessage(() => parseCredentials(web(['http://127.0.0.1:1/cb', 7]), 'f'))).toMatch(/^f: web\.redirect_uris should be a list of URIs\. Download the JSON of an OAuth client ID of type "Desktop app" from Google Cloud Console \(APIs & Services → Credentials\)\.$/);
   });
 
   it('a Web client listens on its first loopback URI with a port: http, 127.0.0.1 or localhost, no query or fragment', () => {
@@ -143,7 +134,7 @@ describe('credentials', () => {
     const skipped = ['https://127.0.0.1:1/a', 'http://example.com:1/a', 'http://127.0.0.1/a', 'http://127.0.0.1:1/a?x=1', 'http://127.0.0.1:1/a#f', 'not a uri'];
     expect(webLoopbackRedirect(client([...skipped, 'http://localhost:8/cb', 'http://127.0.0.1:9/cb']), 'f')).toEqual({ hostname: 'localhost', port: 8, path: '/cb' });
     for (const uri of skipped) {
-      expect(usage(() => webLoopbackRedirect(client([uri]), 'f.json'))).toBe(
+      expect(usageMessage(() => webLoopbackRedirect(client([uri]), 'f.json'))).toBe(
         'The Web client in f.json has no loopback redirect URI with a port. Add http://127.0.0.1:8085/oauth2callback to its Authorized redirect URIs in Cloud Console, or use a Desktop app client instead.',
       );
     }
@@ -165,7 +156,7 @@ describe('output formats', () => {
   it('json, env and shell, each ending in a newline; env merges into an existing file', () => {
     expect(FORMATS).toEqual(['json', 'env', 'shell']);
     for (const format of FORMATS) expect(parseFormat(format)).toBe(format);
-    expect(usage(() => parseFormat('yaml'))).toBe('Unknown format "yaml". Use one of: json, env, shell.');
+    expect(usageMessage(() => parseFormat('yaml'))).toBe('Unknown format "yaml". Use one of: json, env, shell.');
     expect(renderOutput('json', token, 'P_')).toMatch(/^\{\n {2}"type": "authorized_user",\n[\s\S]*\n\}\n$/);
     expect(renderOutput('shell', token, 'P_')).toBe("export P_CLIENT_ID='c'\nexport P_CLIENT_SECRET='s'\nexport P_REFRESH_TOKEN='r'\n");
     expect(renderOutput('env', token, 'P_')).toBe('P_CLIENT_ID=c\nP_CLIENT_SECRET=s\nP_REFRESH_TOKEN=r\n');
@@ -179,7 +170,7 @@ describe('output formats', () => {
   it('an env prefix is a variable-name start, or empty', () => {
     for (const prefix of ['', 'A', '_X9_', 'GMAIL_API_']) expect(parseEnvPrefix(prefix)).toBe(prefix);
     for (const bad of ['9A', 'A-B', 'A B', ' A', 'A.', 'É']) {
-      expect(usage(() => parseEnvPrefix(bad))).toBe(`--env-prefix "${bad}" is not usable in a variable name. Use letters, digits and _, e.g. GMAIL_API_.`);
+      expect(usageMessage(() => parseEnvPrefix(bad))).toBe(`--env-prefix "${bad}" is not usable in a variable name. Use letters, digits and _, e.g. GMAIL_API_.`);
     }
   });
 

@@ -6,20 +6,11 @@ import { ExitCode, FlowError, GmailTokenError, InterruptedError, UsageError } fr
 import { parseAddress, rfc2822Date, testMessage } from '../src/core/message.js';
 import { PAGE_HEADERS, errorPage, escapeHtml, partialPage, successPage } from '../src/core/pages.js';
 import { parseTokenFile, tokenFromEnv } from '../src/core/stored-token.js';
+import { usageMessage } from './helpers/usage.js';
 
 /** src/core parts the CLI tests reach only through dist/: here in-process, for `npm run mutation`. */
 
 const SEND = 'https://www.googleapis.com/auth/gmail.send';
-
-function usage(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('exit codes', () => {
   it('usage 2, flow 1, interrupted 130, each error carrying its own, named after its class', () => {
@@ -40,7 +31,7 @@ describe('flags', () => {
     expect(parsePort('65535')).toBe(65535);
     expect(parsePort(' 8085 ')).toBe(8085);
     for (const bad of ['65536', '-1', '1.5', '', ' ', 'x', '0x10', '1e3']) {
-      expect(usage(() => parsePort(bad))).toBe(`--port "${bad}" is not a port. Use a number from 1 to 65535, or 0 for any free port.`);
+      expect(usageMessage(() => parsePort(bad))).toBe(`--port "${bad}" is not a port. Use a number from 1 to 65535, or 0 for any free port.`);
     }
   });
 
@@ -49,7 +40,7 @@ describe('flags', () => {
     expect(parseTimeout('86400')).toBe(86_400);
     expect(parseTimeout('0.5')).toBe(0.5);
     for (const bad of ['0', '-1', '86401', '', '  ', 'soon', 'Infinity', 'NaN']) {
-      expect(usage(() => parseTimeout(bad))).toBe(`--timeout "${bad}" is not a number of seconds. Use a number from 1 to 86400, e.g. 300.`);
+      expect(usageMessage(() => parseTimeout(bad))).toBe(`--timeout "${bad}" is not a number of seconds. Use a number from 1 to 86400, e.g. 300.`);
     }
   });
 
@@ -57,14 +48,14 @@ describe('flags', () => {
     expect(parseLoginHint(undefined)).toBeUndefined();
     expect(parseLoginHint('you@gmail.com')).toBe('you@gmail.com');
     for (const bad of ['nobody', 'a@b@c', 'a b@c', '@c', 'a@', 'x\n@y', 'a@b\n']) {
-      expect(usage(() => parseLoginHint(bad))).toMatch(/^--login-hint ".*" is not an email address\. Give the Google account's address, e\.g\. you@gmail\.com\.$/s);
+      expect(usageMessage(() => parseLoginHint(bad))).toMatch(/^--login-hint ".*" is not an email address\. Give the Google account's address, e\.g\. you@gmail\.com\.$/s);
     }
   });
 
   it('--send-test: one plain address, nothing that could add a header', () => {
     expect(parseAddress('you@example.com')).toBe('you@example.com');
     for (const bad of ['you@example', 'a b@c.d', 'a@b.c\r\nBcc: x@y.z', '<a@b.c>', 'a@b.c,d@e.f', 'a;b@c.d', '"a"@b.c', 'a@b@c.d', '.@.', 'a\\b@c.d', 'a(b)@c.d', 'a:b@c.d']) {
-      expect(usage(() => parseAddress(bad))).toMatch(/^--send-test ".*" is not an email address\. Give one plain address, e\.g\. you@example\.com\.$/s);
+      expect(usageMessage(() => parseAddress(bad))).toMatch(/^--send-test ".*" is not an email address\. Give one plain address, e\.g\. you@example\.com\.$/s);
     }
   });
 });
@@ -86,11 +77,11 @@ describe('endpoints', () => {
   });
 
   it('refuses plain http off loopback, which would send secrets in the clear, and what is not a URL', () => {
-    expect(usage(() => resolveEndpoints({ tokenUri: 'http://oauth2.example/token' }))).toBe(
+    expect(usageMessage(() => resolveEndpoints({ tokenUri: 'http://oauth2.example/token' }))).toBe(
       'The token_uri "http://oauth2.example/token" must be an https URL. To use a local emulator, set GMAIL_TOKEN_EMULATOR_HOST.',
     );
-    expect(usage(() => resolveEndpoints({ authUri: 'ftp://127.0.0.1/x' }))).toMatch(/^The auth_uri "ftp:\/\/127\.0\.0\.1\/x" must be an https URL\./);
-    expect(usage(() => resolveEndpoints({ authUri: 'not a url' }))).toBe('The auth_uri "not a url" is not a URL. Download the credentials file again.');
+    expect(usageMessage(() => resolveEndpoints({ authUri: 'ftp://127.0.0.1/x' }))).toMatch(/^The auth_uri "ftp:\/\/127\.0\.0\.1\/x" must be an https URL\./);
+    expect(usageMessage(() => resolveEndpoints({ authUri: 'not a url' }))).toBe('The auth_uri "not a url" is not a URL. Download the credentials file again.');
   });
 
   it('with the emulator variable, every request goes to the emulator on Google’s paths', () => {
@@ -105,7 +96,7 @@ describe('endpoints', () => {
     expect(resolveEndpoints({ emulatorHost: '[::1]:1' }).token).toBe('http://[::1]:1/token');
     expect(resolveEndpoints({ emulatorHost: 'localhost:65535' }).token).toBe('http://localhost:65535/token');
     for (const bad of ['127.0.0.1', '127.0.0.1:0', '127.0.0.1:65536', 'a b:1', 'x:1/path', ' 127.0.0.1:1', '127.0.0.1:1 ']) {
-      expect(usage(() => resolveEndpoints({ emulatorHost: bad }))).toBe(
+      expect(usageMessage(() => resolveEndpoints({ emulatorHost: bad }))).toBe(
         `GMAIL_TOKEN_EMULATOR_HOST="${bad}" is not host:port. Use what \`gmail-token emulator\` printed, e.g. 127.0.0.1:8089.`,
       );
     }
@@ -165,16 +156,16 @@ describe('stored tokens', () => {
   });
 
   it('refuses, each with its own message, what is not a token', () => {
-    expect(usage(() => parseTokenFile('{', 'f'))).toBe('f is not valid JSON. Pass a token.json written by `gmail-token mint`.');
-    for (const text of ['null', '[]', '"x"', '1']) expect(usage(() => parseTokenFile(text, 'f'))).toBe('f is not a token object. Pass a token.json written by `gmail-token mint`.');
+    expect(usageMessage(() => parseTokenFile('{', 'f'))).toBe('f is not valid JSON. Pass a token.json written by `gmail-token mint`.');
+    for (const text of ['null', '[]', '"x"', '1']) expect(usageMessage(() => parseTokenFile(text, 'f'))).toBe('f is not a token object. Pass a token.json written by `gmail-token mint`.');
     for (const kind of ['installed', 'web']) {
-      expect(usage(() => parseTokenFile(JSON.stringify({ [kind]: {}, refresh_token: 'r' }), 'f'))).toBe(
+      expect(usageMessage(() => parseTokenFile(JSON.stringify({ [kind]: {}, refresh_token: 'r' }), 'f'))).toBe(
         'f is an OAuth client (credentials.json), not a token. Run `gmail-token mint` to get a token.json.',
       );
     }
-    expect(usage(() => parseTokenFile('{"client_id":"c"}', 'f'))).toBe('f holds no refresh_token and no token. Run `gmail-token mint` to get one.');
-    expect(usage(() => parseTokenFile('{"refresh_token":1}', 'f'))).toBe('f: refresh_token should be a string.');
-    expect(usage(() => parseTokenFile('{"refresh_token":"r","refresh_token_expiry":"soon"}', 'f'))).toBe('f: refresh_token_expiry is not a date.');
+    expect(usageMessage(() => parseTokenFile('{"client_id":"c"}', 'f'))).toBe('f holds no refresh_token and no token. Run `gmail-token mint` to get one.');
+    expect(usageMessage(() => parseTokenFile('{"refresh_token":1}', 'f'))).toBe('f: refresh_token should be a string.');
+    expect(usageMessage(() => parseTokenFile('{"refresh_token":"r","refresh_token_expiry":"soon"}', 'f'))).toBe('f: refresh_token_expiry is not a date.');
   });
 
   it('reads the three env values under a prefix; no refresh token is no token', () => {

@@ -8,11 +8,11 @@ import { resolveEndpoints } from '../src/core/endpoints.js';
 import { FlowError, InterruptedError, UsageError } from '../src/core/errors.js';
 import { fileExists, planOutput, readTextFile, writeFileAtomic } from '../src/oauth/files.js';
 import { startLoopbackServer } from '../src/oauth/loopback.js';
-import { mintToken, type MintEffects, type MintRequest } from '../src/oauth/mint.js';
-import { followConsent, redirectUriOf } from './helpers/browser.js';
+import { mintToken, type MintRequest } from '../src/oauth/mint.js';
+import { redirectUriOf } from './helpers/browser.js';
 import { useEmulatorHarness } from './helpers/harness.js';
 import { until } from './helpers/async.js';
-import { mintRequestFor } from './helpers/mint.js';
+import { mintEffects, mintRequestFor } from './helpers/mint.js';
 import { freePort } from './helpers/workspace.js';
 
 /** More of src/oauth that the first mutation run showed no in-process test noticed. */
@@ -22,18 +22,7 @@ const SEND = 'https://www.googleapis.com/auth/gmail.send';
 const READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 const COMPOSE = 'https://www.googleapis.com/auth/gmail.compose';
 
-function effects(overrides: Partial<MintEffects> = {}): MintEffects & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    openUrl: async (url) => void followConsent(url),
-    tell: (line) => lines.push(line),
-    readPasted: () => Promise.reject(new Error('not in manual mode')),
-    signal: new AbortController().signal,
-    now: () => new Date('2026-11-28T12:00:00Z'),
-    ...overrides,
-  };
-}
+const effects = mintEffects;
 
 const mint = (request: Partial<MintRequest>, fx = effects()) => mintToken(mintRequestFor(h.emulator, request), fx);
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseCredentials } from '../../src/core/credentials.js';
 import { resolveEndpoints } from '../../src/core/endpoints.js';
 import type { Emulator } from '../../src/emulator/index.js';
-import type { MintRequest } from '../../src/oauth/mint.js';
+import type { MintEffects, MintRequest } from '../../src/oauth/mint.js';
 import { followConsent } from './browser.js';
 import { runCli } from './cli.js';
 
@@ -27,6 +27,20 @@ export function mintRequestFor(emulator: Emulator, overrides: Partial<MintReques
     timeoutSeconds: 30,
     openBrowser: true,
     manual: false,
+    ...overrides,
+  };
+}
+
+/** Effects for an in-process mint: the "browser" follows consent at once, lines told are kept. */
+export function mintEffects(overrides: Partial<MintEffects> = {}): MintEffects & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    openUrl: async (url) => void followConsent(url),
+    tell: (line) => lines.push(line),
+    readPasted: () => Promise.reject(new Error('not in manual mode')),
+    signal: new AbortController().signal,
+    now: () => new Date('2026-11-27T12:00:00Z'),
     ...overrides,
   };
 }
