@@ -44,7 +44,9 @@ describe('the loopback port is closed before mintToken settles', () => {
   it('after consent is declined', async () => {
     h.emulator.behaviour.consent = 'deny';
     const fx = effects((url) => void followConsent(url));
-    await expect(mintToken(request(), fx)).rejects.toThrow(/declined/);
+    const failure = mintToken(request(), fx);
+    await expect(failure).rejects.toBeInstanceOf(FlowError);
+    await expect(failure).rejects.toThrow(/declined/);
     expect(await isListening(fx.port())).toBe(false);
   });
 

@@ -33,6 +33,7 @@ describe('failures as data', () => {
     expect(googleFailure({ name: 'TypeError', cause: { name: 'AbortError' } }).network).toBe('AbortError');
     expect(googleFailure({ name: 'TypeError', cause: { name: 7 } }).network).toBe('no response');
     expect(googleFailure({ name: 'TypeError', cause: {} }).network).toBe('no response');
+    expect(googleFailure({}).network).toBe('no response');
   });
 });
 

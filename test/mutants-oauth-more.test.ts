@@ -80,7 +80,9 @@ describe('mintToken', () => {
 
   it('an error other than access_denied is named with Google’s words, cut short', async () => {
     const fx = effects({ readPasted: async () => ({ kind: 'error', error: 'admin_policy_enforced', description: 'x'.repeat(300) }) });
-    await expect(mint({ manual: true }, fx)).rejects.toThrow(`Google ended consent with admin_policy_enforced (${'x'.repeat(200)}); nothing was written.`);
+    const failure = mint({ manual: true }, fx);
+    await expect(failure).rejects.toBeInstanceOf(FlowError);
+    await expect(failure).rejects.toThrow(`Google ended consent with admin_policy_enforced (${'x'.repeat(200)}); nothing was written.`);
     const bare = effects({ readPasted: async () => ({ kind: 'error', error: 'e'.repeat(150) }) });
     await expect(mint({ manual: true }, bare)).rejects.toThrow(`Google ended consent with ${'e'.repeat(100)}; nothing was written.`);
   });
