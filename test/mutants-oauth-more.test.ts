@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { Socket, type AddressInfo } from 'node:net';
+import { createServer as createNetServer, Socket, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveEndpoints } from '../src/core/endpoints.js';
@@ -55,9 +55,11 @@ describe('mintToken', () => {
     await mint(request, fx);
     expect(fx.lines).toContain(`--port ${request.port} is ignored: the Web client's registered redirect URI fixes port ${port}.`);
     expect(redirectUriOf(fx.lines.find((line) => line.includes('/o/oauth2/')) ?? '').toString()).toBe(`http://127.0.0.1:${port}/web/cb`);
-    const quiet = effects();
-    await mint({ ...request, port: 0 }, quiet);
-    expect(quiet.lines.some((line) => line.includes('is ignored'))).toBe(false);
+    for (const same of [0, port]) {
+      const quiet = effects();
+      await mint({ ...request, port: same }, quiet);
+      expect(quiet.lines.some((line) => line.includes('is ignored'))).toBe(false);
+    }
   });
 
   it('--manual with a Web client uses its registered URI, and explains the error page to expect', async () => {
@@ -73,7 +75,14 @@ describe('mintToken', () => {
         return judged.consent;
       },
     });
-    await mint({ client: { ...client }, manual: true }, fx);
+    // Manual mode listens nowhere: the registered port may well be busy.
+    const blocker = createNetServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      await mint({ client: { ...client }, manual: true }, fx);
+    } finally {
+      blocker.close();
+    }
     expect(fx.lines).toContain(`After you choose Allow, the browser goes to http://127.0.0.1:${port}/m?… and shows an error such as "This site can't be reached": that is expected.`);
     expect(fx.lines).toContain('Copy the whole address from its address bar (or just the code in it) and paste it here.');
   });
