@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import dotenv from 'dotenv';
 import { describe, expect, it } from 'vitest';
-import { runCliToEnd } from './helpers/cli.js';
+import { followConsent } from './helpers/browser.js';
+import { runCli, runCliToEnd } from './helpers/cli.js';
 import { mintTokenFile } from './helpers/mint.js';
 import { useEmulatorHarness } from './helpers/harness.js';
 
@@ -44,15 +46,15 @@ describe('check', () => {
   });
 
   it('works from the env lines of `mint -f env` (env file and environment)', async () => {
-    const run = await mintTokenFile(h.emulator, h.workspace.dir);
-    const env = `GMAIL_API_CLIENT_ID=${run.client_id}\nGMAIL_API_CLIENT_SECRET=${run.client_secret}\nGMAIL_API_REFRESH_TOKEN=${run.refresh_token}\n`;
-    writeFileSync(join(h.workspace.dir, 'app.env'), env);
+    const mint = runCli(['mint', '--no-open', '-f', 'env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    await followConsent(await mint.consentUrl());
+    const minted = await mint.exit;
+    expect(minted.code).toBe(0);
+    writeFileSync(join(h.workspace.dir, 'app.env'), minted.stdout);
     expect((await cli(['check', '--env-file', 'app.env'])).code).toBe(0);
-    const fromEnvironment = await cli(['check'], {
-      GMAIL_API_CLIENT_ID: run.client_id,
-      GMAIL_API_CLIENT_SECRET: run.client_secret,
-      GMAIL_API_REFRESH_TOKEN: run.refresh_token,
-    });
+    const lines = dotenv.parse(minted.stdout);
+    expect(Object.keys(lines).sort()).toEqual(['GMAIL_API_CLIENT_ID', 'GMAIL_API_CLIENT_SECRET', 'GMAIL_API_REFRESH_TOKEN']);
+    const fromEnvironment = await cli(['check'], lines);
     expect(fromEnvironment.code).toBe(0);
     expect(fromEnvironment.stderr).toMatch(/\$GMAIL_API_REFRESH_TOKEN works/);
   });

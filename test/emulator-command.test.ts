@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { followConsent } from './helpers/browser.js';
@@ -86,6 +86,11 @@ describe('gmail-token emulator', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--force');
     expect(readFileSync(join(workspace.dir, 'credentials.json'), 'utf8')).toBe('mine');
-    expect(existsSync(join(workspace.dir, 'token.json'))).toBe(false);
+    // It stopped before listening: no host:port for a script to use.
+    expect(result.stdout).toBe('');
+    const { hostPort } = await startCommand(['--write-credentials', 'credentials.json', '--force']);
+    const written = JSON.parse(readFileSync(join(workspace.dir, 'credentials.json'), 'utf8'));
+    expect(written.installed.token_uri).toBe(`http://${hostPort}/token`);
+    expect(statSync(join(workspace.dir, 'credentials.json')).mode & 0o777).toBe(0o600);
   });
 });

@@ -26,18 +26,24 @@ describe('the .env reader', () => {
 
 describe('the .env writer', () => {
   it('writes any value so that dotenv reads it back unchanged, or refuses it with exit 2', () => {
+    let [tried, refused] = [0, 0];
     const value = fc.oneof(
       fc.string({ unit: fc.constantFrom(...[...' \t\n\r#\'"`\\=$aZ9é\u2028😀']), maxLength: 30 }),
       fc.string({ unit: 'binary', maxLength: 30 }),
     );
     fc.assert(
       fc.property(value, (v) => {
+        tried++;
         let line: string;
         try {
           line = envLine(['KEY', v]);
         } catch (error) {
           expect(error).toBeInstanceOf(UsageError);
+          expect((error as UsageError).message).toMatch(/^KEY holds characters that no dotenv quoting keeps as they are\./);
           expect((error as UsageError).message).not.toContain(v || '\u0000');
+          // Without a backslash, '…' or "…" keeps any value unless it holds a " and a ' (or a CR, which only "…" escapes).
+          expect(/\\/.test(v) || (v.includes('"') && /['\r]/.test(v)), `refused ${JSON.stringify(v)}`).toBe(true);
+          refused++;
           return;
         }
         expect(readByDotenv(`${line}\n`).get('KEY')).toBe(v);
@@ -45,6 +51,8 @@ describe('the .env writer', () => {
       }),
       runs(5000),
     );
+    // A writer that refused everything would pass each case above.
+    expect(refused).toBeLessThan(tried / 2);
   });
 
   it('writes bare, then single, then double quotes, and refuses what no quoting keeps', () => {
@@ -220,6 +228,9 @@ describe('mergeDotenv, on realistic .env files', () => {
           merged = mergeDotenv(text, entries);
         } catch (error) {
           expect(error).toBeInstanceOf(UsageError);
+          // Refused only for the reasons the message gives: a quote that may be left open, or U+2028.
+          expect((error as UsageError).message).toMatch(/^The \.env cannot be updated so that dotenv still reads every other key as before \(a quote left open, or a U\+2028/);
+          expect(text).toMatch(/['"`\u2028]/);
           return;
         }
         // Appending ends the last line, which may itself be read as an assignment then (`NAME:`).

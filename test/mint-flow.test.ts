@@ -1,41 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { parseCredentials } from '../src/core/credentials.js';
-import { resolveEndpoints } from '../src/core/endpoints.js';
 import { InterruptedError } from '../src/core/errors.js';
-import { mintToken, type MintEffects, type MintRequest } from '../src/oauth/mint.js';
+import { mintToken, type MintRequest } from '../src/oauth/mint.js';
 import { followConsent } from './helpers/browser.js';
 import { useEmulatorHarness } from './helpers/harness.js';
+import { mintEffects, mintRequestFor } from './helpers/mint.js';
 
 const h = useEmulatorHarness();
 
 /** The flow in-process, its side effects handed in as plain functions: no patching, no child process. */
 function request(overrides: Partial<MintRequest> = {}): MintRequest {
-  const client = parseCredentials(JSON.stringify(h.emulator.credentialsFile()), 'credentials.json');
-  return {
-    client,
-    clientSource: 'credentials.json',
-    scopes: ['https://www.googleapis.com/auth/gmail.send'],
-    endpoints: resolveEndpoints({ emulatorHost: h.emulator.hostPort }),
-    port: 0,
-    timeoutSeconds: 30,
-    openBrowser: true,
-    manual: false,
-    ...overrides,
-  };
+  return mintRequestFor(h.emulator, overrides);
 }
 
-function effects(overrides: Partial<MintEffects> = {}): MintEffects & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    openUrl: async (url) => void followConsent(url),
-    tell: (line) => lines.push(line),
-    readPasted: () => Promise.reject(new Error('not in manual mode')),
-    signal: new AbortController().signal,
-    now: () => new Date('2026-11-27T12:00:00Z'),
-    ...overrides,
-  };
-}
+const effects = mintEffects;
 
 describe('mintToken with injected effects', () => {
   it('opens the consent URL it told the person about, and returns the token', async () => {

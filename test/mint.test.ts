@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { followConsent, redirectUriOf } from './helpers/browser.js';
 import { runCli, runCliToEnd } from './helpers/cli.js';
+import { until } from './helpers/async.js';
 import { freePort, isListening } from './helpers/workspace.js';
 import { useEmulatorHarness } from './helpers/harness.js';
 
@@ -79,7 +81,6 @@ describe('mint: token.json', () => {
       scope: `${SEND} email`,
     });
     expect(params.code_challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(Buffer.from(params.state ?? '', 'base64url').length).toBeGreaterThanOrEqual(16);
     expect(redirectUriOf(url.toString()).hostname).toBe('127.0.0.1');
     await followConsent(url.toString());
     const result = await run.exit;
@@ -87,6 +88,21 @@ describe('mint: token.json', () => {
     const file = JSON.parse(readFileSync(join(h.workspace.dir, 'token.json'), 'utf8'));
     expect(file.account).toBe('person@example.com');
     expect(result.stderr).toContain('person@example.com');
+  });
+
+  it('draws a fresh 256-bit state and PKCE verifier for every mint: two runs never share them', async () => {
+    for (let run = 0; run < 2; run++) expect((await mintApproved(['-o', '-'])).code).toBe(0);
+    const consents = h.emulator.received.filter((request) => request.path === '/o/oauth2/v2/auth').map((request) => request.query);
+    const verifiers = tokenRequests().map((request) => request.form.code_verifier ?? '');
+    expect(consents).toHaveLength(2);
+    expect(verifiers).toHaveLength(2);
+    const states = consents.map((query) => query.state ?? '');
+    const challenges = consents.map((query) => query.code_challenge ?? '');
+    for (const value of [...states, ...verifiers]) expect(Buffer.from(value, 'base64url').toString('base64url') === value && value.length).toBe(43);
+    expect(new Set(states).size).toBe(2);
+    expect(new Set(verifiers).size).toBe(2);
+    expect(new Set(challenges).size).toBe(2);
+    expect(challenges).toEqual(verifiers.map((verifier) => createHash('sha256').update(verifier).digest('base64url')));
   });
 
   it('prints the consent URL on a line of its own on stderr, never on stdout', async () => {
@@ -204,7 +220,21 @@ describe('mint: the loopback callback', () => {
     const result = await run.exit;
     expect(result.code).toBe(0);
     expect(tokenRequests().map((request) => request.form.code)).not.toContain('attacker');
-    expect(await isListening(Number(redirect.port))).toBe(false);
+  });
+
+  it('closes the port as soon as the callback is answered, while the exchange is still under way', async () => {
+    h.emulator.behaviour.tokenFault = { kind: 'hang' };
+    const run = mint([]);
+    const url = await run.consentUrl();
+    const port = Number(redirectUriOf(url).port);
+    expect(await isListening(port)).toBe(true);
+    await followConsent(url);
+    await until(() => tokenRequests().length > 0);
+    expect(await isListening(port)).toBe(false);
+    expect(run.child.exitCode).toBeNull();
+    run.child.kill('SIGINT');
+    expect((await run.exit).code).toBe(130);
+    expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
   });
 
   it('ends with exit 1 and an error page when consent is declined, writing nothing', async () => {
@@ -226,34 +256,31 @@ describe('mint: the loopback callback', () => {
     expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
   });
 
-  it('gives up after --timeout with exit 1, the port closed and nothing written', async () => {
+  it('gives up after --timeout with exit 1 and nothing written', async () => {
     const run = mint(['--timeout', '1']);
-    const redirect = redirectUriOf(await run.consentUrl());
+    await run.consentUrl();
     const result = await run.exit;
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/No consent arrived within 1 second;.*--timeout/);
-    expect(await isListening(Number(redirect.port))).toBe(false);
     expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
   });
 
   it('stops the same way on SIGTERM', async () => {
     const run = mint([]);
-    const redirect = redirectUriOf(await run.consentUrl());
+    await run.consentUrl();
     run.child.kill('SIGTERM');
     const result = await run.exit;
     expect(result.code).toBe(130);
-    expect(await isListening(Number(redirect.port))).toBe(false);
     expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
   });
 
-  it('exits 130 on Ctrl-C with the port closed and nothing written', async () => {
+  it('exits 130 on Ctrl-C with nothing written', async () => {
     const run = mint([]);
-    const redirect = redirectUriOf(await run.consentUrl());
+    await run.consentUrl();
     run.child.kill('SIGINT');
     const result = await run.exit;
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/Interrupted/);
-    expect(await isListening(Number(redirect.port))).toBe(false);
     expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
   });
 

@@ -49,12 +49,18 @@ describe('revoke', () => {
     h.workspace.file('other.json', JSON.stringify({ refresh_token: 'from-file' }));
     h.workspace.file('.env', 'GMAIL_API_REFRESH_TOKEN=from-env-file\n');
     const env = { GMAIL_API_REFRESH_TOKEN: 'from-environment' };
-    await revoke(['--token', 'from-flag', '--token-file', 'other.json', '--env-file', '.env'], env);
-    await revoke(['--token-file', 'other.json', '--env-file', '.env'], env);
-    await revoke(['--env-file', '.env'], env);
-    await revoke([], env);
-    await revoke(['--env-prefix', 'NOPE_'], env);
+    const results = [
+      await revoke(['--token', 'from-flag', '--token-file', 'other.json', '--env-file', '.env'], env),
+      await revoke(['--token-file', 'other.json', '--env-file', '.env'], env),
+      await revoke(['--env-file', '.env'], env),
+      await revoke([], env),
+      await revoke(['--env-prefix', 'NOPE_'], env),
+    ];
     expect(revokedTokens()).toEqual(['from-flag', 'from-file', 'from-env-file', 'from-environment', token.refresh_token]);
+    // Google does not know the four made-up tokens: already invalid, which is still exit 0.
+    expect(results.map((result) => result.code)).toEqual([0, 0, 0, 0, 0]);
+    for (const result of results.slice(0, 4)) expect(result.stderr).toMatch(/already invalid/);
+    expect(results[4]?.stderr).toMatch(/Revoked the refresh token from token\.json/);
   });
 
   it('revokes an access token when that is all there is', async () => {

@@ -135,7 +135,8 @@ const UNKNOWN_ERROR: Advice = {
 };
 
 export function errorPage(error: string, description?: string): string {
-  const advice = ERROR_ADVICE[error] ?? UNKNOWN_ERROR;
+  // Own keys only: `error` comes from the callback, and `toString` must not find Object.prototype's.
+  const advice = (Object.hasOwn(ERROR_ADVICE, error) ? ERROR_ADVICE[error] : undefined) ?? UNKNOWN_ERROR;
   const said = description ? `: ${escapeHtml(description)}` : '';
   return page(
     'bad',

@@ -5,7 +5,7 @@
  * ever left behind unknown. The CLI only wires the prompt and the output in.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rmdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError, GmailTokenError } from '../core/errors.js';
@@ -39,7 +39,7 @@ export interface KeepEffects {
 /** A write error in words, without advice to run again: here the token is being kept instead. */
 function reasonOf(error: unknown): string {
   if (error instanceof WriteFailedError) return error.fact;
-  if (!(error instanceof GmailTokenError)) return why(error);
+  if (!(error instanceof GmailTokenError)) return `${why(error)}.`;
   return error.message;
 }
 
@@ -48,10 +48,18 @@ async function writeTo(path: string, unwritten: Unwritten): Promise<string> {
   return `it was written to ${path} (mode 0600) instead; move it where it belongs.`;
 }
 
-/** A new folder only this user can enter (mkdtemp makes it 0700), holding the token as a new 0600 file. */
+/**
+ * A new folder only this user can enter (mkdtemp makes it 0700), holding the token as a new 0600
+ * file; a folder that could not receive it is removed again rather than left empty.
+ */
 async function writeToTemporaryFolder(unwritten: Unwritten, folder: string): Promise<string> {
   const dir = await mkdtemp(join(folder, 'gmail-token-rescued-'));
-  return writeTo(join(dir, basename(unwritten.path)), unwritten);
+  try {
+    return await writeTo(join(dir, basename(unwritten.path)), unwritten);
+  } catch (error) {
+    await rmdir(dir).catch(() => undefined);
+    throw error;
+  }
 }
 
 async function revoke(unwritten: Unwritten): Promise<string> {
@@ -74,7 +82,7 @@ async function keepBeside(unwritten: Unwritten, effects: KeepEffects): Promise<s
   try {
     return await writeToTemporaryFolder(unwritten, effects.temporaryFolder);
   } catch (temporaryFailed) {
-    effects.warn(`Nor in ${effects.temporaryFolder}: ${reasonOf(temporaryFailed)}. Revoking it, so no live token is left behind.`);
+    effects.warn(`Nor in ${effects.temporaryFolder}: ${reasonOf(temporaryFailed)} Revoking it, so no live token is left behind.`);
   }
   return revoke(unwritten);
 }

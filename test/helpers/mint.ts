@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseCredentials } from '../../src/core/credentials.js';
+import { resolveEndpoints } from '../../src/core/endpoints.js';
 import type { Emulator } from '../../src/emulator/index.js';
+import type { MintEffects, MintRequest } from '../../src/oauth/mint.js';
 import { followConsent } from './browser.js';
 import { runCli } from './cli.js';
 
@@ -11,4 +14,33 @@ export async function mintTokenFile(emulator: Emulator, dir: string, args: strin
   const result = await run.exit;
   if (result.code !== 0) throw new Error(`mint failed: ${result.stderr}`);
   return JSON.parse(readFileSync(join(dir, 'token.json'), 'utf8')) as Record<string, string>;
+}
+
+/** A mint of gmail.send by the emulator's Desktop client, for running the flow in-process (mintToken). */
+export function mintRequestFor(emulator: Emulator, overrides: Partial<MintRequest> = {}): MintRequest {
+  return {
+    client: parseCredentials(JSON.stringify(emulator.credentialsFile()), 'credentials.json'),
+    clientSource: 'credentials.json',
+    scopes: ['https://www.googleapis.com/auth/gmail.send'],
+    endpoints: resolveEndpoints({ emulatorHost: emulator.hostPort }),
+    port: 0,
+    timeoutSeconds: 30,
+    openBrowser: true,
+    manual: false,
+    ...overrides,
+  };
+}
+
+/** Effects for an in-process mint: the "browser" follows consent at once, lines told are kept. */
+export function mintEffects(overrides: Partial<MintEffects> = {}): MintEffects & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    openUrl: async (url) => void followConsent(url),
+    tell: (line) => lines.push(line),
+    readPasted: () => Promise.reject(new Error('not in manual mode')),
+    signal: new AbortController().signal,
+    now: () => new Date('2026-11-27T12:00:00Z'),
+    ...overrides,
+  };
 }
