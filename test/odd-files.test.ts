@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { chownSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -77,5 +77,31 @@ describe('a FIFO where a stored token is read', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/token\.json is not a regular file\./);
     expect(h.emulator.received).toEqual([]);
+  });
+});
+
+describe.skipIf(process.geteuid?.() !== 0)('a file owned by another user, updated by root (sudo gmail-token …)', () => {
+  const NOBODY = 65_534;
+
+  it('a .env keeps its owner and group after mint updates it, still 0600', async () => {
+    const env = h.workspace.file('.env', 'DATABASE_URL=postgres://x\n');
+    chownSync(env, NOBODY, NOBODY);
+    const result = await mintThrough(['-f', 'env', '-o', '.env']);
+    expect(result.code).toBe(0);
+    expect(readFileSync(env, 'utf8')).toMatch(/^DATABASE_URL=postgres:\/\/x\nGMAIL_API_CLIENT_ID=/);
+    const stats = statSync(env);
+    expect([stats.uid, stats.gid, stats.mode & 0o777]).toEqual([NOBODY, NOBODY, 0o600]);
+  });
+
+  it('a token.json keeps its owner after access-token writes a refreshed token back', async () => {
+    await mintThrough([]);
+    const tokenPath = path('token.json');
+    const expired = readFileSync(tokenPath, 'utf8').replace(/"expiry": "[^"]+"/, `"expiry": "${new Date(Date.now() - 60_000).toISOString()}"`);
+    writeFileSync(tokenPath, expired);
+    chownSync(tokenPath, NOBODY, NOBODY);
+    const result = await runCli(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } }).exit;
+    expect(result.code).toBe(0);
+    expect(readFileSync(tokenPath, 'utf8')).not.toBe(expired);
+    expect(statSync(tokenPath).uid).toBe(NOBODY);
   });
 });

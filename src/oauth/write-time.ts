@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { link, open, rename, unlink } from 'node:fs/promises';
+import { chown, link, open, rename, unlink } from 'node:fs/promises';
 import { FlowError } from '../core/errors.js';
 import { code, writeFailed, writeTemporary } from './files.js';
 import { LOCK_PATIENCE_MS, withOutputLock } from './output-lock.js';
@@ -68,7 +68,10 @@ export async function replaceIfUnchanged(path: string, data: string | Uint8Array
   try {
     if (!sameFile(await snapshot(path), expected)) return false;
     if (expected === undefined) await publishNew(temporary, path, data);
-    else await rename(temporary, path);
+    else {
+      await keepOwner(temporary, expected);
+      await rename(temporary, path);
+    }
     return true;
   } catch (error) {
     if (code(error) === 'EEXIST') return false;
@@ -77,6 +80,15 @@ export async function replaceIfUnchanged(path: string, data: string | Uint8Array
   } finally {
     await unlink(temporary).catch(() => undefined);
   }
+}
+
+/**
+ * The file replaced keeps its owner: `sudo gmail-token mint -o .env` must not leave an app's .env
+ * or token.json readable by root alone. Only root can give a file away, and only root needs to.
+ */
+async function keepOwner(temporary: string, expected: FileSnapshot): Promise<void> {
+  if (process.geteuid?.() !== 0 || (expected.uid === 0 && expected.gid === 0)) return;
+  await chown(temporary, expected.uid, expected.gid);
 }
 
 /** Tries to merge into a file being edited by someone else before giving up. */
