@@ -9,7 +9,7 @@ import { loadGoogleAuth, type HttpPolicy } from './google.js';
 import { accountEmail } from './account.js';
 import { freeLoopbackPort, startLoopbackServer, type Consent } from './loopback.js';
 import { createPkce, createState } from './pkce.js';
-import { MINT_WAITING_ADVICE, remindLater, waitAtMost, type WaitingAdvice } from './waiting.js';
+import { MINT_WAITING_ADVICE, interruptible, remindLater, waitAtMost, type WaitingAdvice } from './waiting.js';
 
 export interface MintRequest {
   client: OAuthClient;
@@ -155,18 +155,20 @@ function checkGrant(grant: CodeGrant, requested: readonly string[]): string {
 export async function mintToken(request: MintRequest, effects: MintEffects): Promise<MintedToken> {
   const consent = await (request.manual ? consentViaPaste : consentViaLoopback)(request, effects);
   const { clientId, clientSecret } = request.client;
-  // From the exchange on, Ctrl-C does not cut these requests short: Google may already have
-  // issued the token, and dropping its answer would leave it live and unkept. The caller holds
-  // the token from here, and a second Ctrl-C still leaves at once while no token has arrived.
-  const grant = await exchangeCode({ clientId, clientSecret }, request.endpoints, {
-    code: consent.code,
-    codeVerifier: consent.verifier,
-    redirectUri: consent.redirectUri,
-    now: effects.now,
-    http: effects.http,
-  });
+  const grant = await interruptible(
+    exchangeCode({ clientId, clientSecret }, request.endpoints, {
+      code: consent.code,
+      codeVerifier: consent.verifier,
+      redirectUri: consent.redirectUri,
+      now: effects.now,
+      http: effects.http,
+    }),
+    effects.signal,
+  );
   const refreshToken = checkGrant(grant, request.scopes);
-  const account = grantsEmail(grant.scopes) ? await accountEmail({ clientId, clientSecret }, request.endpoints, grant, effects.http) : '';
+  const account = grantsEmail(grant.scopes)
+    ? await interruptible(accountEmail({ clientId, clientSecret }, request.endpoints, grant, effects.http), effects.signal)
+    : '';
   const refreshTokenExpiry =
     grant.refreshTokenExpiresIn === undefined ? undefined : new Date(effects.now().getTime() + grant.refreshTokenExpiresIn * 1000);
   return {
