@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { until } from './helpers/async.js';
 import { followConsent } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
 import { useEmulatorHarness } from './helpers/harness.js';
@@ -108,7 +107,7 @@ describe('signals once Google issued the token (its write held by another run\'s
     writeFileSync(path('.token.json.gmail-token.lock'), `${process.pid}\n`);
     const run = runCli(['mint', '--no-open'], { cwd: h.workspace.dir, env: env() });
     await followConsent(await run.consentUrl());
-    await until(() => h.emulator.received.some((request) => request.path === '/token'));
+    await run.waitForStderr(/gmail-token\.lock is there: another gmail-token run may be writing .*token\.json; waiting up to 5 s/);
     run.child.kill('SIGINT');
     await run.waitForStderr(/the refresh token Google issued is being written first/);
     return run;
@@ -132,8 +131,9 @@ describe('signals once Google issued the token (its write held by another run\'s
     const result = await run.exit;
     expect(result.code).toBe(130);
     noStack(result.stderr);
-    expect(result.stderr).toMatch(/Refresh token written to token\.json/);
-    expect(result.stderr).toMatch(/Interrupted, after the refresh token was kept as shown above/);
-    await expectKept(path('token.json'), result.stderr);
+    // Under heavy load the 5 s patience may run out first: then it is kept beside. Never dropped.
+    const [kept = 'token.json'] = rescued('token.json');
+    expect(result.stderr).toMatch(kept === 'token.json' ? /Refresh token written to token\.json[^]*Interrupted, after the refresh token was kept as shown above/ : /Interrupted\. The refresh token was not written/);
+    await expectKept(path(kept), result.stderr);
   });
 });

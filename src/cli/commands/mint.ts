@@ -11,6 +11,7 @@ import { loadClient } from '../../oauth/client-source.js';
 import { writeOutput, type Written } from '../../oauth/deliver.js';
 import { keepUnwrittenToken, type KeepEffects, type Unwritten } from '../../oauth/keep-token.js';
 import { planOutput, type OutputPlan } from '../../oauth/files.js';
+import { LOCK_PATIENCE_MS, lockSeen } from '../../oauth/output-lock.js';
 import { snapshot, type FileSnapshot } from '../../oauth/snapshot.js';
 import type { MintRequest } from '../../oauth/mint.js';
 import { openInBrowser } from '../browser.js';
@@ -103,6 +104,8 @@ async function deliver(destination: Destination, unwritten: Unwritten): Promise<
       await emit(renderOutput(format, unwritten.token, prefix));
       return undefined;
     }
+    const lock = await lockSeen(path);
+    if (lock) say(`${lock} is there: another gmail-token run may be writing ${path}; waiting up to ${LOCK_PATIENCE_MS / 1000} s for it.`);
     return await writeOutput({ format, prefix, path, force: destination.force, before: destination.before }, unwritten.token);
   } catch (failure) {
     // stdout that just failed would fail again: keep it beside instead.
