@@ -1,4 +1,5 @@
 import { Chalk } from 'chalk';
+import { FlowError } from '../core/errors.js';
 import { neutralise } from '../core/terminal.js';
 
 /**
@@ -38,7 +39,26 @@ export function success(line: string, styled = ''): void {
   sayAfter(paint.green('✓ '), line, styled);
 }
 
-/** Writes data to stdout and waits until it is handed to the OS, so exiting right after loses nothing. */
+/** The first error stdout reported, once `emit` has started listening for one. */
+let stdoutFailure: Error | undefined;
+let watchingStdout = false;
+
+/**
+ * Writes data to stdout and waits until it is handed to the OS, so exiting right after loses
+ * nothing. A reader that went away (EPIPE) makes it reject with a FlowError, for the caller to keep
+ * the token another way: without the one 'error' listener, Node would crash on the event instead.
+ */
 export function emit(data: string): Promise<void> {
-  return new Promise((resolve, reject) => process.stdout.write(data, (error) => (error ? reject(error) : resolve())));
+  if (!watchingStdout) {
+    watchingStdout = true;
+    process.stdout.on('error', (error) => (stdoutFailure ??= error));
+  }
+  return new Promise((resolve, reject) => {
+    const failed = (error: Error) => {
+      const reason = (error as NodeJS.ErrnoException).code ?? error.name;
+      reject(new FlowError(`stdout could not be written (${reason === 'EPIPE' ? 'EPIPE: whatever read it has closed it' : reason})`));
+    };
+    if (stdoutFailure !== undefined) failed(stdoutFailure);
+    else process.stdout.write(data, (error) => (error ? failed(stdoutFailure ?? error) : resolve()));
+  });
 }

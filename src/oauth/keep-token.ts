@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rmdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { GoogleEndpoints } from '../core/endpoints.js';
-import { FlowError, GmailTokenError } from '../core/errors.js';
+import { FlowError, GmailTokenError, InterruptedError } from '../core/errors.js';
 import type { KeepAction } from '../core/keep-action.js';
 import { renderOutput, type Format, type MintedToken } from '../core/output.js';
 import { why, WriteFailedError } from './files.js';
@@ -19,8 +19,10 @@ export interface Unwritten {
   token: MintedToken;
   format: Format;
   prefix: string;
-  /** The output that could not be written. */
+  /** The output that could not be written; for stdout, the file a rescued copy is named after. */
   path: string;
+  /** How people know the output, when it is not `path` (stdout). */
+  shownAs?: string;
   endpoints: GoogleEndpoints;
 }
 
@@ -90,8 +92,13 @@ async function keepBeside(unwritten: Unwritten, effects: KeepEffects): Promise<s
 /** Carries out one way of keeping the token; returns what became of it, in words. */
 async function keep(action: Exclude<KeepAction, 'ask'>, unwritten: Unwritten, effects: KeepEffects): Promise<string> {
   if (action === 'stdout') {
-    await effects.emit(renderOutput(unwritten.format, unwritten.token, unwritten.prefix));
-    return 'it was printed on stdout instead.';
+    try {
+      await effects.emit(renderOutput(unwritten.format, unwritten.token, unwritten.prefix));
+      return 'it was printed on stdout instead.';
+    } catch (stdoutFailed) {
+      effects.warn(`Nor on stdout: ${reasonOf(stdoutFailed)}.`);
+      return keepBeside(unwritten, effects);
+    }
   }
   if (action === 'revoke') return revoke(unwritten);
   return keepBeside(unwritten, effects);
@@ -113,18 +120,25 @@ async function askAndKeep(unwritten: Unwritten, effects: KeepEffects): Promise<s
   }
 }
 
+function lost(error: unknown): string {
+  return `keeping it failed too (${reasonOf(error)}), so it is lost. The consent it came from can be removed at https://myaccount.google.com/permissions; run mint again.`;
+}
+
 /**
  * Google issued a token and it could not be written: says so plainly, keeps the token the way
- * the person chose (or the safe default), and ends with exit 1 either way.
+ * the person chose (or the safe default), and ends with exit 1 either way. Ctrl-C at the question
+ * does not drop it: it is kept the non-interactive way, and the run ends with 130.
  */
 export async function keepUnwrittenToken(failure: unknown, unwritten: Unwritten, action: KeepAction, effects: KeepEffects): Promise<never> {
-  effects.warn(`Google issued a refresh token, but it was not written to ${unwritten.path}: ${reasonOf(failure)}`);
+  const output = unwritten.shownAs ?? unwritten.path;
+  effects.warn(`Google issued a refresh token, but it was not written to ${output}: ${reasonOf(failure)}`);
   let outcome: string;
   try {
     outcome = action === 'ask' ? await askAndKeep(unwritten, effects) : await keep(action, unwritten, effects);
   } catch (error) {
-    if (error instanceof GmailTokenError && error.exitCode === 130) throw error;
-    outcome = `keeping it failed too (${reasonOf(error)}), so it is lost. The consent it came from can be removed at https://myaccount.google.com/permissions; run mint again.`;
+    if (!(error instanceof InterruptedError)) throw new FlowError(`The refresh token was not written to ${output}; ${lost(error)}`);
+    outcome = await keepBeside(unwritten, effects).catch(lost);
+    throw new InterruptedError(`Interrupted. The refresh token was not written to ${output}; ${outcome}`);
   }
-  throw new FlowError(`The refresh token was not written to ${unwritten.path}; ${outcome}`);
+  throw new FlowError(`The refresh token was not written to ${output}; ${outcome}`);
 }

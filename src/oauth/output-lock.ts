@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink, writeFile } from 'node:fs/promises';
+import { lstat, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { code, writeFailed, WriteFailedError } from './files.js';
 import { snapshot, type FileSnapshot } from './snapshot.js';
@@ -68,6 +68,20 @@ async function takeLock(lock: string): Promise<void> {
 /** How long a run waits for another to finish writing the same file (each holds it for milliseconds). */
 export const LOCK_PATIENCE_MS = 5_000;
 const LOCK_RETRY_MS = 20;
+
+/**
+ * The lock beside `path` if one is there now (another run writing, or one that crashed), so the
+ * person can be told why the write may wait; only a notice: acquire() still decides.
+ */
+export async function lockSeen(path: string): Promise<string | undefined> {
+  const lock = lockFor(path);
+  try {
+    await lstat(lock);
+    return lock;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Another gmail-token run held the lock beside the file for longer than this run would wait. */
 export class OutputBusyError extends WriteFailedError {}

@@ -50,7 +50,7 @@ export async function runDemoCommand(options: DemoCliOptions): Promise<void> {
       done: showStep,
       openBrowser: (url, failed) => openInBrowser(url, { advice: 'the demo gives consent itself instead', run: failed }),
       tell: say,
-      signal: interruptOnSignals(),
+      signal: interruptOnSignals().signal,
       now: () => new Date(),
     },
   );

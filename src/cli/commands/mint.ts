@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseLoginHint, parsePort, parseTimeout } from '../../core/args.js';
+import { FlowError, InterruptedError } from '../../core/errors.js';
 import { EMULATOR_HOST_VARIABLE, acceptedIssuers, resolveEndpoints } from '../../core/endpoints.js';
 import { checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, renderOutput, type Format, type MintedToken } from '../../core/output.js';
 import { neutralise } from '../../core/terminal.js';
@@ -8,8 +9,9 @@ import { expandScopes } from '../../core/scopes.js';
 import { parseKeepAction, type KeepAction } from '../../core/keep-action.js';
 import { loadClient } from '../../oauth/client-source.js';
 import { writeOutput, type Written } from '../../oauth/deliver.js';
-import { keepUnwrittenToken } from '../../oauth/keep-token.js';
+import { keepUnwrittenToken, type KeepEffects, type Unwritten } from '../../oauth/keep-token.js';
 import { planOutput, type OutputPlan } from '../../oauth/files.js';
+import { LOCK_PATIENCE_MS, lockSeen } from '../../oauth/output-lock.js';
 import { snapshot, type FileSnapshot } from '../../oauth/snapshot.js';
 import type { MintRequest } from '../../oauth/mint.js';
 import { openInBrowser } from '../browser.js';
@@ -82,18 +84,33 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
   };
 }
 
-/** Writes the token where it was asked to go; if that fails now, keeps it from being lost. */
-async function deliver(destination: Destination, token: MintedToken, request: MintRequest): Promise<Written | undefined> {
+/** What the keep policy needs about a token that may not reach its output. */
+function unwrittenFor(destination: Destination, token: MintedToken, request: MintRequest): Unwritten {
   const { format, prefix, path } = destination;
-  if (path === undefined) {
-    await emit(renderOutput(format, token, prefix));
-    return undefined;
-  }
+  // For stdout, "beside" is a new file in the current folder, named as keep-token names rescued
+  // copies of the default outputs: token.json.rescued-… or .env.rescued-… (shell lines included:
+  // they are export lines a shell sources).
+  const named = path ?? resolve(format === 'json' ? 'token.json' : '.env');
+  return { token, format, prefix, path: named, shownAs: path === undefined ? 'stdout' : undefined, endpoints: request.endpoints };
+}
+
+const keepEffects = (): KeepEffects => ({ askLine, say, warn, emit, temporaryFolder: tmpdir() });
+
+/** Writes the token where it was asked to go; if that fails now, keeps it from being lost. */
+async function deliver(destination: Destination, unwritten: Unwritten): Promise<Written | undefined> {
+  const { format, prefix, path } = destination;
   try {
-    return await writeOutput({ format, prefix, path, force: destination.force, before: destination.before }, token);
+    if (path === undefined) {
+      await emit(renderOutput(format, unwritten.token, prefix));
+      return undefined;
+    }
+    const lock = await lockSeen(path);
+    if (lock) say(`${lock} is there: another gmail-token run may be writing ${path}; waiting up to ${LOCK_PATIENCE_MS / 1000} s for it.`);
+    return await writeOutput({ format, prefix, path, force: destination.force, before: destination.before }, unwritten.token);
   } catch (failure) {
-    const effects = { askLine, say, warn, emit, temporaryFolder: tmpdir() };
-    return keepUnwrittenToken(failure, { token, format, prefix, path, endpoints: request.endpoints }, destination.ifUnwritable, effects);
+    // stdout that just failed would fail again: keep it beside instead.
+    const action = path === undefined && destination.ifUnwritable === 'stdout' ? 'beside' : destination.ifUnwritable;
+    return keepUnwrittenToken(failure, unwritten, action, keepEffects());
   }
 }
 
@@ -126,13 +143,23 @@ export async function runMint(options: MintCliOptions): Promise<void> {
   const { request, destination } = await prepare(options);
   // The flow's modules load only once every input is known to be good.
   const { mintToken } = await import('../../oauth/mint.js');
+  const interruption = interruptOnSignals();
   const token = await mintToken(request, {
     openUrl: (url) => openInBrowser(url),
     readPasted,
     tell: say,
-    signal: interruptOnSignals(),
+    signal: interruption.signal,
     now: () => new Date(),
   });
-  const written = await deliver(destination, token, request);
+  const unwritten = unwrittenFor(destination, token, request);
+  interruption.holdToken(() => keepUnwrittenToken(new InterruptedError('the run was interrupted twice'), unwritten, 'beside', keepEffects()));
+  let written: Written | undefined;
+  try {
+    written = await deliver(destination, unwritten);
+  } catch (error) {
+    if (interruption.signal.aborted && error instanceof FlowError) throw new InterruptedError(`Interrupted. ${error.message}`);
+    throw error;
+  }
   summarise(destination, token, options.out ?? defaultOut(destination.format), written);
+  if (interruption.signal.aborted) throw new InterruptedError('Interrupted, after the refresh token was kept as shown above.');
 }
