@@ -7,7 +7,10 @@ import { defineConfig } from 'vitest/config';
  * open-browser, hardening-files, hardening-leaks, atomic-write) run dist/, never the mutant, and
  * only cost time; hardening-faults is left out for the same reason (most of its cases start the
  * CLI). emulator.test.ts tests the emulator, which is not mutated. hardening-loopback stays: all
- * but its last case run the loopback server in-process.
+ * but its last case run the loopback server in-process. Files that mix the two stay for their
+ * in-process cases (the .env byte merge, the neutraliser, the write-time update, parseCallback and
+ * mintToken): coverage is per test, so their CLI cases run once in the dry run, never per mutant.
+ * demo.test.ts is left out: its one in-process case is not worth starting Chromium for each run.
  */
 export default defineConfig({
   test: {
@@ -19,6 +22,11 @@ export default defineConfig({
       'test/hardening-loopback.test.ts',
       'test/mint-flow.test.ts',
       'test/mint-closes-port.test.ts',
+      'test/nothing-lost-bytes.test.ts',
+      'test/nothing-lost-terminal.test.ts',
+      'test/nothing-lost-race.test.ts',
+      'test/access-token-lock.test.ts',
+      'test/google-edges-consent.test.ts',
       'test/mutants-*.test.ts',
     ],
     // A fixed seed and fewer property runs per mutant: the same verdict on every rerun, in seconds.
