@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { parsePort, parseTimeout } from '../src/core/args.js';
+import { isKeptEnv, keptByDemo, keptEnv, keptTokenJson } from '../src/core/demo.js';
+import { envLine } from '../src/core/dotenv.js';
+import { mergeDotenv } from '../src/core/dotenv-merge.js';
 import { parseKeepAction } from '../src/core/keep-action.js';
+import { envEntries, envText, tokenJson, type MintedToken } from '../src/core/output.js';
 import { printable } from '../src/core/printable.js';
-import type { StoredToken } from '../src/core/stored-token.js';
+import { parseTokenFile, type StoredToken } from '../src/core/stored-token.js';
 import { escapeControls, neutralise, shown } from '../src/core/terminal.js';
 import { storedAccessFresh, tokenFileWithAccess, tokenFileWithoutAccess } from '../src/core/token-cache.js';
 import { usageMessage } from './helpers/usage.js';
 
 /**
  * src/core modules added after the first mutation run (terminal, token-cache, args' strict numbers,
- * printable, keep-action), tested in-process where the CLI tests reach them only through dist/.
+ * printable, keep-action, the .env byte merge, the demo's kept files), tested in-process where the CLI tests reach them only through dist/.
  */
 
 /** Every character the terminal must never receive as it is, listed by hand from terminal.ts's doc. */
@@ -121,6 +125,12 @@ describe('the stored access token shape', () => {
 describe('the token file, edited in place', () => {
   const access = { accessToken: 'ya29.new', expiresAt: new Date('2026-11-28T12:59:59.000Z') };
 
+  it('keeps a compact file compact, even when a value inside it spans lines', () => {
+    expect(tokenFileWithAccess('{"refresh_token":"1//r","extra":{\n  "a":1}}', '1//r', access)).toBe(
+      '{"refresh_token":"1//r","extra":{"a":1},"token":"ya29.new","expiry":"2026-11-28T12:59:59.000Z"}',
+    );
+  });
+
   it('keeps the indentation of a file with CRLF or tab indents', () => {
     expect(tokenFileWithAccess('{\r\n  "refresh_token": "1//r",\r\n  "token": "ya29.old"\r\n}', '1//r', access)).toBe(
       '{\n  "refresh_token": "1//r",\n  "token": "ya29.new",\n  "expiry": "2026-11-28T12:59:59.000Z"\n}',
@@ -147,5 +157,58 @@ describe('the token file, edited in place', () => {
     expect(tokenFileWithoutAccess('{"refresh_token":"1//r","scopes":[]}', '1//r')).toBeUndefined();
     expect(tokenFileWithoutAccess('{"refresh_token":"1//other","token":"a"}', '1//r')).toBeUndefined();
     for (const text of ['null', '5', '"token"', '[]', 'not json']) expect(tokenFileWithoutAccess(text, undefined)).toBeUndefined();
+  });
+});
+
+describe('the .env update, on bytes that are not UTF-8', () => {
+  it('cuts lines only at a whole U+2028 (E2 80 A8), never at a stray 80 A8 after another byte', () => {
+    const entry: [string, string] = ['GMAIL_API_REFRESH_TOKEN', '1//0new'];
+    const before = Buffer.concat([Buffer.from('A=x'), Buffer.from([0x80, 0xa8]), Buffer.from('\nGMAIL_API_REFRESH_TOKEN=old\nB=y\n')]);
+    const after = Buffer.concat([Buffer.from('A=x'), Buffer.from([0x80, 0xa8]), Buffer.from(`\n${envLine(entry)}\nB=y\n`)]);
+    expect(mergeDotenv(before, [entry]).equals(after)).toBe(true);
+  });
+});
+
+const MINTED: MintedToken = {
+  clientId: 'id.apps.googleusercontent.com',
+  clientSecret: 'GOCSPX-secret',
+  refreshToken: '1//0refresh',
+  accessToken: 'ya29.access',
+  tokenUri: 'http://127.0.0.1:9/token',
+  scopes: ['https://www.googleapis.com/auth/gmail.send'],
+  expiry: new Date('2026-11-28T12:59:59.000Z'),
+  account: 'you@example.com',
+};
+
+describe("the files the demo keeps, marked as the emulator's", () => {
+  it("token.json: mint's fields after a note under gmail_token_demo, two-space indented, newline-ended; the real commands refuse it", () => {
+    const text = keptTokenJson(MINTED);
+    const record = JSON.parse(text) as Record<string, unknown>;
+    expect(Object.keys(record)[0]).toBe('gmail_token_demo');
+    expect(record.gmail_token_demo).toMatch(/^Emulator token from `gmail-token demo`: .*Mint a real one with `gmail-token mint`\.$/);
+    expect(Object.fromEntries(Object.entries(record).slice(1))).toEqual(JSON.parse(tokenJson(MINTED)));
+    expect(text).toBe(JSON.stringify(record, null, 2) + '\n');
+    expect(usageMessage(() => parseTokenFile(text, 'kept.json'))).toBe(
+      'kept.json holds an emulator token kept by `gmail-token demo`; it works with nothing else. Mint a real one with `gmail-token mint`.',
+    );
+  });
+
+  it(".env: a comment line naming the demo, then mint's env lines; only a file starting with it is the demo's", () => {
+    const text = keptEnv(MINTED);
+    const [first, ...rest] = text.split('\n');
+    expect(first).toMatch(/^# gmail_token_demo: Emulator token from `gmail-token demo`: /);
+    expect(rest.join('\n')).toBe(envText(envEntries('GMAIL_API_', MINTED)));
+    expect(isKeptEnv(text)).toBe(true);
+    expect(isKeptEnv(`X=1\n${first ?? ''}`)).toBe(false);
+    expect(isKeptEnv(envText(envEntries('GMAIL_API_', MINTED)))).toBe(false);
+  });
+
+  it('the refusal of a kept .env also says how to keep a real token written into it', () => {
+    expect(keptByDemo('.env', '.env')).toBe(
+      '.env holds an emulator token kept by `gmail-token demo`; it works with nothing else. Mint a real one with `gmail-token mint`. If a real token has since been written into it, delete its first line.',
+    );
+    expect(keptByDemo('token.json', 'token.json')).toBe(
+      'token.json holds an emulator token kept by `gmail-token demo`; it works with nothing else. Mint a real one with `gmail-token mint`.',
+    );
   });
 });
