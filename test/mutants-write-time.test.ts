@@ -1,0 +1,467 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FlowError } from '../src/core/errors.js';
+import { LOCK_PATIENCE_MS, lockSeen, OutputBusyError, withOutputLock } from '../src/oauth/output-lock.js';
+import { sameFile, snapshot, type FileSnapshot } from '../src/oauth/snapshot.js';
+import { createNew, replaceIfUnchanged, updateAtWriteTime } from '../src/oauth/write-time.js';
+
+/**
+ * The write-time checks that keep what the user had (SPEC "Outputs"), loaded in this process so
+ * mutation testing sees them: the CLI tests cover the same paths but run dist/, never a mutant.
+ */
+
+const fsSwitch = vi.hoisted(() => ({ noHardLinks: false }));
+
+// As on vfat, exFAT and some network mounts: link(2) answers EPERM, and the exclusive create is used.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs/promises')>();
+  const link: typeof real.link = async (existing, path) => {
+    if (fsSwitch.noHardLinks) throw Object.assign(new Error(`EPERM: operation not permitted, link '${String(existing)}' -> '${String(path)}'`), { code: 'EPERM' });
+    return real.link(existing, path);
+  };
+  return { ...real, default: { ...real, link }, link };
+});
+
+/** Above Linux's largest pid, so no process has it: the run that wrote it is gone. */
+const GONE = 999_999_999;
+const isRoot = process.geteuid?.() === 0;
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gmail-token-wt-'));
+  fsSwitch.noHardLinks = false;
+});
+afterEach(() => {
+  fsSwitch.noHardLinks = false;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every name in the folder: nothing temporary (.tmp, .stale, a lock) may be left behind. */
+const names = (): string[] => readdirSync(dir).sort();
+const lockOf = (name: string): string => join(dir, `.${name}.gmail-token.lock`);
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('createNew', () => {
+  for (const noHardLinks of [false, true]) {
+    describe(noHardLinks ? 'without hard links (exclusive create)' : 'with hard links', () => {
+      beforeEach(() => {
+        fsSwitch.noHardLinks = noHardLinks;
+      });
+
+      it('creates the file 0600 with exactly the bytes, leaving nothing temporary', async () => {
+        const path = join(dir, 'token.json');
+        await createNew(path, '{"refresh_token":"r"}\n');
+        expect(readFileSync(path, 'utf8')).toBe('{"refresh_token":"r"}\n');
+        expect(statSync(path).mode & 0o777).toBe(0o600);
+        expect(statSync(path).nlink).toBe(1);
+        expect(names()).toEqual(['token.json']);
+      });
+
+      it('refuses a file that appeared, keeps it byte for byte, and says so', async () => {
+        const path = join(dir, 'token.json');
+        writeFileSync(path, 'theirs\n', { mode: 0o644 });
+        const error = await rejection(createNew(path, 'ours\n'));
+        expect(error).toBeInstanceOf(FlowError);
+        expect(error.message).toBe(`${path} appeared while consent was given (another gmail-token run?) and was kept as it is.`);
+        expect(readFileSync(path, 'utf8')).toBe('theirs\n');
+        expect(statSync(path).mode & 0o777).toBe(0o644);
+        expect(names()).toEqual(['token.json']);
+      });
+
+      it('refuses a dangling symbolic link that appeared, never writing through it', async () => {
+        const path = join(dir, 'token.json');
+        symlinkSync(join(dir, 'elsewhere'), path);
+        const error = await rejection(createNew(path, 'ours\n'));
+        expect(error.message).toBe(`${path} appeared while consent was given (another gmail-token run?) and was kept as it is.`);
+        expect(lstatSync(path).isSymbolicLink()).toBe(true);
+        expect(names()).toEqual(['token.json']);
+      });
+    });
+  }
+
+});
+
+describe('replaceIfUnchanged', () => {
+  it('replaces the file when it is still the one read, 0600, nothing temporary left', async () => {
+    const path = join(dir, '.env');
+    writeFileSync(path, 'A=1\n', { mode: 0o600 });
+    const read = await snapshot(path);
+    expect(await replaceIfUnchanged(path, 'A=1\nB=2\n', read)).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe('A=1\nB=2\n');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(names()).toEqual(['.env']);
+  });
+
+  it('leaves a file whose bytes changed since it was read', async () => {
+    const path = join(dir, '.env');
+    writeFileSync(path, 'A=1\n');
+    const read = await snapshot(path);
+    writeFileSync(path, 'A=2\n');
+    expect(await replaceIfUnchanged(path, 'ours\n', read)).toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe('A=2\n');
+    expect(names()).toEqual(['.env']);
+  });
+
+  it('leaves a file replaced by another with the same bytes (another inode)', async () => {
+    const path = join(dir, '.env');
+    writeFileSync(path, 'A=1\n');
+    const read = await snapshot(path);
+    writeFileSync(join(dir, 'other'), 'A=1\n');
+    execFileSync('mv', [join(dir, 'other'), path]);
+    const now = statSync(path).ino;
+    expect(now).not.toBe(read?.ino);
+    expect(await replaceIfUnchanged(path, 'ours\n', read)).toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe('A=1\n');
+    expect(statSync(path).ino).toBe(now);
+  });
+
+  it('leaves a file that appeared where none was', async () => {
+    const path = join(dir, '.env');
+    writeFileSync(path, 'theirs\n');
+    expect(await replaceIfUnchanged(path, 'ours\n', undefined)).toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe('theirs\n');
+    expect(names()).toEqual(['.env']);
+  });
+
+  it('does not recreate a file removed since it was read', async () => {
+    const path = join(dir, '.env');
+    writeFileSync(path, 'A=1\n');
+    const read = await snapshot(path);
+    rmSync(path);
+    expect(await replaceIfUnchanged(path, 'ours\n', read)).toBe(false);
+    expect(names()).toEqual([]);
+  });
+
+  for (const noHardLinks of [false, true]) {
+    it(`publishes a new file where none was and none appeared${noHardLinks ? ' (no hard links)' : ''}`, async () => {
+      fsSwitch.noHardLinks = noHardLinks;
+      const path = join(dir, '.env');
+      expect(await replaceIfUnchanged(path, 'ours\n', undefined)).toBe(true);
+      expect(readFileSync(path, 'utf8')).toBe('ours\n');
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(names()).toEqual(['.env']);
+    });
+  }
+
+  it('a FIFO that appeared is refused with what it is, not as a failed write', async () => {
+    const path = join(dir, '.env');
+    execFileSync('mkfifo', [path]);
+    const error = await rejection(replaceIfUnchanged(path, 'ours\n', undefined));
+    expect(error.message).toBe(`${path} is no longer a regular file (a FIFO, a device or a folder appeared there), so it was left as it is.`);
+    expect(lstatSync(path).isFIFO()).toBe(true);
+    expect(names()).toEqual(['.env']);
+  });
+
+  it('a folder gone since the read: says so, and nothing changed', async () => {
+    const path = join(dir, '.env');
+    writeFileSync(path, 'A=1\n');
+    const read = await snapshot(path);
+    const error = await rejection(replaceIfUnchanged(join(dir, 'gone', '.env'), 'ours\n', read));
+    expect(error.message).toBe(`Could not write ${join(dir, 'gone', '.env')} (ENOENT: the folder is gone); nothing was changed. Choose another --out, then run again.`);
+    expect(readFileSync(path, 'utf8')).toBe('A=1\n');
+  });
+
+  describe.skipIf(!isRoot)('run as root (sudo)', () => {
+    it('the replaced file keeps its owner and group', async () => {
+      const path = join(dir, '.env');
+      writeFileSync(path, 'A=1\n');
+      chownSync(path, 1234, 2345);
+      expect(await replaceIfUnchanged(path, 'B=2\n', await snapshot(path))).toBe(true);
+      expect(statSync(path)).toMatchObject({ uid: 1234, gid: 2345 });
+    });
+
+    it('a file owned by root but another group keeps that group', async () => {
+      const path = join(dir, '.env');
+      writeFileSync(path, 'A=1\n');
+      chownSync(path, 0, 2345);
+      expect(await replaceIfUnchanged(path, 'B=2\n', await snapshot(path))).toBe(true);
+      expect(statSync(path)).toMatchObject({ uid: 0, gid: 2345 });
+    });
+
+    it('a file owned by another user but group root keeps that user', async () => {
+      const path = join(dir, '.env');
+      writeFileSync(path, 'A=1\n');
+      chownSync(path, 1234, 0);
+      expect(await replaceIfUnchanged(path, 'B=2\n', await snapshot(path))).toBe(true);
+      expect(statSync(path)).toMatchObject({ uid: 1234, gid: 0 });
+    });
+  });
+});
+
+describe('updateAtWriteTime', () => {
+  it('gives the update the bytes and the file as they are now, and writes what it returns', async () => {
+    const path = join(dir, '.env');
+    writeFileSync(path, 'A=1\n');
+    const before = statSync(path);
+    const seen: Array<[string | undefined, FileSnapshot | undefined]> = [];
+    const written = await updateAtWriteTime(path, (current, file) => {
+      seen.push([current?.toString('utf8'), file]);
+      expect(readFileSync(lockOf('.env'), 'utf8')).toBe(`${process.pid}\n`);
+      return `${current?.toString('utf8') ?? ''}B=2\n`;
+    });
+    expect(written).toBe(true);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.[0]).toBe('A=1\n');
+    expect(seen[0]?.[1]).toMatchObject({ dev: before.dev, ino: before.ino, mtimeMs: before.mtimeMs });
+    expect(seen[0]?.[1]?.bytes.toString('utf8')).toBe('A=1\n');
+    expect(readFileSync(path, 'utf8')).toBe('A=1\nB=2\n');
+    expect(names()).toEqual(['.env']);
+  });
+
+  it('gives nothing when no file is there, and creates it', async () => {
+    const path = join(dir, '.env');
+    const seen: unknown[] = [];
+    expect(
+      await updateAtWriteTime(path, (current, file) => {
+        seen.push(current, file);
+        return 'B=2\n';
+      }),
+    ).toBe(true);
+    expect(seen).toEqual([undefined, undefined]);
+    expect(readFileSync(path, 'utf8')).toBe('B=2\n');
+    expect(names()).toEqual(['.env']);
+  });
+
+  it('leaves the file as it is when the update returns nothing', async () => {
+    const path = join(dir, '.env');
+    writeFileSync(path, 'A=1\n');
+    const before = statSync(path);
+    expect(await updateAtWriteTime(path, () => undefined)).toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe('A=1\n');
+    expect(statSync(path).ino).toBe(before.ino);
+    expect(names()).toEqual(['.env']);
+  });
+
+  it('does the update again on a file that changed meanwhile', async () => {
+    const path = join(dir, '.env');
+    writeFileSync(path, 'A=1\n');
+    const seen: string[] = [];
+    const written = await updateAtWriteTime(path, (current) => {
+      seen.push(current?.toString('utf8') ?? '');
+      if (seen.length === 1) writeFileSync(path, 'A=1\nC=3\n');
+      return `${current?.toString('utf8') ?? ''}B=2\n`;
+    });
+    expect(written).toBe(true);
+    expect(seen).toEqual(['A=1\n', 'A=1\nC=3\n']);
+    expect(readFileSync(path, 'utf8')).toBe('A=1\nC=3\nB=2\n');
+    expect(names()).toEqual(['.env']);
+  });
+
+  it('gives up after three tries on a file that keeps changing, leaving the last change', async () => {
+    const path = join(dir, '.env');
+    writeFileSync(path, 'A=0\n');
+    let calls = 0;
+    const error = await rejection(
+      updateAtWriteTime(path, () => {
+        calls++;
+        writeFileSync(path, `A=${calls}\n`);
+        return 'ours\n';
+      }),
+    );
+    expect(error).toBeInstanceOf(FlowError);
+    expect(error.message).toBe(`${path} kept changing while gmail-token tried to update it, so it was left as it is.`);
+    expect(calls).toBe(3);
+    expect(readFileSync(path, 'utf8')).toBe('A=3\n');
+    expect(names()).toEqual(['.env']);
+  });
+
+  it('waits for the lock only as long as it is told to', async () => {
+    const path = join(dir, '.env');
+    writeFileSync(lockOf('.env'), `${process.pid}\n`);
+    let called = false;
+    const error = await rejection(
+      updateAtWriteTime(
+        path,
+        () => {
+          called = true;
+          return 'ours\n';
+        },
+        30,
+      ),
+    );
+    expect(error).toBeInstanceOf(OutputBusyError);
+    expect(called).toBe(false);
+    expect(names()).toEqual(['..env.gmail-token.lock']);
+  });
+});
+
+describe('withOutputLock', () => {
+  it('holds a 0600 lock beside the output with this pid while working, and removes it', async () => {
+    const path = join(dir, 'token.json');
+    expect(await lockSeen(path)).toBeUndefined();
+    const result = await withOutputLock(path, async () => {
+      expect(readFileSync(lockOf('token.json'), 'utf8')).toBe(`${process.pid}\n`);
+      expect(statSync(lockOf('token.json')).mode & 0o777).toBe(0o600);
+      expect(await lockSeen(path)).toBe(lockOf('token.json'));
+      return 42;
+    });
+    expect(result).toBe(42);
+    expect(names()).toEqual([]);
+    expect(await lockSeen(path)).toBeUndefined();
+  });
+
+  it('removes the lock when the work fails, and passes the failure on', async () => {
+    const path = join(dir, 'token.json');
+    const failure = new Error('work failed');
+    expect(await rejection(withOutputLock(path, () => Promise.reject(failure)))).toBe(failure);
+    expect(names()).toEqual([]);
+  });
+
+  it('a lock it cannot create says why, without working', async () => {
+    const path = join(dir, 'gone', 'token.json');
+    let called = false;
+    const error = await rejection(
+      withOutputLock(path, async () => {
+        called = true;
+      }),
+    );
+    expect(error.message).toBe(`Could not write ${path} (ENOENT: the folder is gone); nothing was changed. Choose another --out, then run again.`);
+    expect(error).not.toBeInstanceOf(OutputBusyError);
+    expect(called).toBe(false);
+  });
+
+  for (const [held, content] of [
+    ['a live run (this process)', `${process.pid}\n`],
+    ['a run still writing its pid (fresh, empty)', ''],
+    ['a run still writing its pid (fresh, no number)', 'x'],
+    ['a fresh lock with pid 0', '0\n'],
+  ] as const) {
+    it(`waits, then gives up on a lock held by ${held}, leaving it`, async () => {
+      const path = join(dir, 'token.json');
+      writeFileSync(lockOf('token.json'), content);
+      let called = false;
+      const error = await rejection(
+        withOutputLock(
+          path,
+          async () => {
+            called = true;
+          },
+          30,
+        ),
+      );
+      expect(error).toBeInstanceOf(OutputBusyError);
+      expect(error.message).toBe(
+        `Another gmail-token run is writing ${path} (lock ${lockOf('token.json')}); nothing was changed. Remove the lock if no such run exists, then run again.`,
+      );
+      expect((error as OutputBusyError).fact).toBe(`Another gmail-token run is writing ${path} (lock ${lockOf('token.json')}); nothing was changed.`);
+      expect(called).toBe(false);
+      expect(readFileSync(lockOf('token.json'), 'utf8')).toBe(content);
+      expect(names()).toEqual(['.token.json.gmail-token.lock']);
+    });
+  }
+
+  const old = (): Date => new Date(Date.now() - LOCK_PATIENCE_MS - 60_000);
+  for (const [left, content, aged] of [
+    ['a run that is gone (dead pid)', `${GONE}\n`, false],
+    ['a run that crashed before writing its pid (old, empty)', '', true],
+    ['a run that crashed mid-write (old, no number)', 'x', true],
+    ['an old lock with pid 0', '0\n', true],
+  ] as const) {
+    it(`takes over a lock left by ${left}, and leaves nothing behind`, async () => {
+      const path = join(dir, 'token.json');
+      writeFileSync(lockOf('token.json'), content);
+      if (aged) utimesSync(lockOf('token.json'), old(), old());
+      const result = await withOutputLock(path, async () => {
+        expect(readFileSync(lockOf('token.json'), 'utf8')).toBe(`${process.pid}\n`);
+        return 'worked';
+      });
+      expect(result).toBe('worked');
+      expect(names()).toEqual([]);
+    });
+  }
+
+  it('takes the lock once the run holding it lets go', async () => {
+    const path = join(dir, 'token.json');
+    writeFileSync(lockOf('token.json'), `${process.pid}\n`);
+    const waiting = withOutputLock(path, async () => 'worked', 60_000);
+    setImmediate(() => rmSync(lockOf('token.json')));
+    expect(await waiting).toBe('worked');
+    expect(names()).toEqual([]);
+  });
+});
+
+describe('snapshot', () => {
+  it('is undefined when nothing is there, or the folder is gone', async () => {
+    expect(await snapshot(join(dir, 'missing'))).toBeUndefined();
+    expect(await snapshot(join(dir, 'no-folder', 'missing'))).toBeUndefined();
+  });
+
+  it('reads a regular file: bytes, which file, mode, owner, time', async () => {
+    const path = join(dir, 'token.json');
+    writeFileSync(path, 'secret\n');
+    execFileSync('chmod', ['640', path]);
+    const stats = statSync(path);
+    const read = await snapshot(path);
+    expect(read?.bytes.toString('utf8')).toBe('secret\n');
+    expect(read).toMatchObject({ dev: stats.dev, ino: stats.ino, mode: 0o640, uid: stats.uid, gid: stats.gid, mtimeMs: stats.mtimeMs });
+  });
+
+  it('refuses a symbolic link without reading what it points to', async () => {
+    const target = join(dir, 'target');
+    writeFileSync(target, 'not ours\n');
+    const path = join(dir, 'token.json');
+    symlinkSync(target, path);
+    const error = await rejection(snapshot(path));
+    expect(error).toBeInstanceOf(FlowError);
+    expect(error.message).toBe(`Could not read ${path} to update it (ELOOP: it is now a symbolic link); nothing was changed.`);
+  });
+
+  it('refuses a FIFO without blocking on it', async () => {
+    const path = join(dir, 'token.json');
+    execFileSync('mkfifo', [path]);
+    const error = await rejection(snapshot(path));
+    expect(error).toBeInstanceOf(FlowError);
+    expect(error.message).toBe(`${path} is no longer a regular file (a FIFO, a device or a folder appeared there), so it was left as it is.`);
+  });
+
+  it('refuses a folder', async () => {
+    const path = join(dir, 'token.json');
+    mkdirSync(path);
+    const error = await rejection(snapshot(path));
+    expect(error.message).toBe(`${path} is no longer a regular file (a FIFO, a device or a folder appeared there), so it was left as it is.`);
+  });
+
+  it('a path through a file is an error, not "nothing there"', async () => {
+    writeFileSync(join(dir, 'plain'), 'x');
+    const path = join(dir, 'plain', 'token.json');
+    const error = await rejection(snapshot(path));
+    expect(error.message).toBe(`Could not read ${path} to update it (ENOTDIR); nothing was changed.`);
+  });
+});
+
+describe('sameFile', () => {
+  const file = (over: Partial<FileSnapshot> = {}): FileSnapshot => ({
+    bytes: Buffer.from('A=1\n'),
+    dev: 1,
+    ino: 2,
+    mode: 0o600,
+    uid: 0,
+    gid: 0,
+    mtimeMs: 0,
+    ...over,
+  });
+
+  it('is the same file only with the same device, inode and bytes', () => {
+    expect(sameFile(file(), file({ mode: 0o644, mtimeMs: 5 }))).toBe(true);
+    expect(sameFile(file(), file({ dev: 9 }))).toBe(false);
+    expect(sameFile(file(), file({ ino: 9 }))).toBe(false);
+    expect(sameFile(file(), file({ bytes: Buffer.from('A=2\n') }))).toBe(false);
+  });
+
+  it('nothing there matches only nothing there', () => {
+    expect(sameFile(undefined, undefined)).toBe(true);
+    expect(sameFile(file(), undefined)).toBe(false);
+    expect(sameFile(undefined, file())).toBe(false);
+  });
+});
