@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -13,17 +13,34 @@ import { createNew, replaceIfUnchanged, updateAtWriteTime } from '../src/oauth/w
  * mutation testing sees them: the CLI tests cover the same paths but run dist/, never a mutant.
  */
 
-const fsSwitch = vi.hoisted(() => ({ noHardLinks: false }));
+const fsSwitch = vi.hoisted(() => ({
+  noHardLinks: false,
+  /** What link(2) answers instead of linking (EPERM: vfat, exFAT, some network mounts), if anything. */
+  linkFails: undefined as string | undefined,
+  links: 0,
+  /** Runs just before a rename: another run acting in that instant. */
+  beforeRename: undefined as (() => void) | undefined,
+}));
 
-// As on vfat, exFAT and some network mounts: link(2) answers EPERM, and the exclusive create is used.
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();
   const link: typeof real.link = async (existing, path) => {
-    if (fsSwitch.noHardLinks) throw Object.assign(new Error(`EPERM: operation not permitted, link '${String(existing)}' -> '${String(path)}'`), { code: 'EPERM' });
+    fsSwitch.links++;
+    const failure = fsSwitch.noHardLinks ? 'EPERM' : fsSwitch.linkFails;
+    if (failure !== undefined) throw Object.assign(new Error(`${failure}: link '${String(existing)}' -> '${String(path)}'`), { code: failure });
     return real.link(existing, path);
   };
-  return { ...real, default: { ...real, link }, link };
+  const rename: typeof real.rename = async (from, to) => {
+    const hook = fsSwitch.beforeRename;
+    fsSwitch.beforeRename = undefined;
+    hook?.();
+    return real.rename(from, to);
+  };
+  return { ...real, default: { ...real, link, rename }, link, rename };
 });
+
+/** Open file descriptors of this process: a leak grows it by one per call. */
+const openFds = (): number => readdirSync('/proc/self/fd').length;
 
 /** Above Linux's largest pid, so no process has it: the run that wrote it is gone. */
 const GONE = 999_999_999;
@@ -33,9 +50,14 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'gmail-token-wt-'));
   fsSwitch.noHardLinks = false;
+  fsSwitch.links = 0;
 });
 afterEach(() => {
   fsSwitch.noHardLinks = false;
+  fsSwitch.linkFails = undefined;
+  fsSwitch.beforeRename = undefined;
+  fsSwitch.links = 0;
+  vi.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -92,7 +114,62 @@ describe('createNew', () => {
 
 });
 
+describe('createNew on odd file systems', () => {
+  it('publishes the complete file with one hard link where there are hard links', async () => {
+    await createNew(join(dir, 'token.json'), 'ours\n');
+    expect(fsSwitch.links).toBe(1);
+  });
+
+  for (const failure of ['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']) {
+    it(`falls back to an exclusive create where link(2) answers ${failure}`, async () => {
+      fsSwitch.linkFails = failure;
+      const path = join(dir, 'token.json');
+      const before = openFds();
+      for (let i = 0; i < 20; i++) {
+        rmSync(path, { force: true });
+        await createNew(path, 'ours\n');
+      }
+      expect(openFds() - before).toBeLessThan(10);
+      expect(readFileSync(path, 'utf8')).toBe('ours\n');
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(names()).toEqual(['token.json']);
+    });
+  }
+
+  it('any other link(2) failure is a failed write: nothing is created, and it says why', async () => {
+    fsSwitch.linkFails = 'EIO';
+    const path = join(dir, 'token.json');
+    const error = await rejection(createNew(path, 'ours\n'));
+    expect(error.message).toBe(`Could not write ${path} (EIO); nothing was changed. Choose another --out, then run again.`);
+    expect(names()).toEqual([]);
+  });
+});
+
 describe('replaceIfUnchanged', () => {
+  it('a file that appears in the instant before the link is kept', async () => {
+    fsSwitch.linkFails = 'EEXIST';
+    expect(await replaceIfUnchanged(join(dir, '.env'), 'ours\n', undefined)).toBe(false);
+    expect(names()).toEqual([]);
+  });
+
+  it('any other link(2) failure is a failed write that says why', async () => {
+    fsSwitch.linkFails = 'EIO';
+    const path = join(dir, '.env');
+    const error = await rejection(replaceIfUnchanged(path, 'ours\n', undefined));
+    expect(error).toBeInstanceOf(FlowError);
+    expect(error.message).toBe(`Could not write ${path} (EIO); nothing was changed. Choose another --out, then run again.`);
+    expect(names()).toEqual([]);
+  });
+
+  it('a run that is not root gives no file away (it could not), so the file becomes its own', async () => {
+    vi.spyOn(process, 'geteuid').mockReturnValue(1000);
+    const path = join(dir, '.env');
+    writeFileSync(path, 'A=1\n');
+    chownSync(path, 1234, 2345);
+    expect(await replaceIfUnchanged(path, 'B=2\n', await snapshot(path))).toBe(true);
+    expect(statSync(path)).toMatchObject({ uid: process.getuid?.(), gid: process.getgid?.() });
+  });
+
   it('replaces the file when it is still the one read, 0600, nothing temporary left', async () => {
     const path = join(dir, '.env');
     writeFileSync(path, 'A=1\n', { mode: 0o600 });
@@ -384,10 +461,56 @@ describe('withOutputLock', () => {
   it('takes the lock once the run holding it lets go', async () => {
     const path = join(dir, 'token.json');
     writeFileSync(lockOf('token.json'), `${process.pid}\n`);
-    const waiting = withOutputLock(path, async () => 'worked', 60_000);
-    setImmediate(() => rmSync(lockOf('token.json')));
-    expect(await waiting).toBe('worked');
+    const realKill = process.kill.bind(process);
+    // The run holding the lock finishes just as this one finds it alive.
+    vi.spyOn(process, 'kill').mockImplementation((pid, signal) => {
+      rmSync(lockOf('token.json'), { force: true });
+      return realKill(pid, signal);
+    });
+    expect(await withOutputLock(path, async () => 'worked', 60_000)).toBe('worked');
     expect(names()).toEqual([]);
+  });
+
+  it('a lock whose pid is another user\'s live process (EPERM) is a live run', async () => {
+    const path = join(dir, 'token.json');
+    writeFileSync(lockOf('token.json'), '1\n');
+    vi.spyOn(process, 'kill').mockImplementation(() => {
+      throw Object.assign(new Error('EPERM: operation not permitted'), { code: 'EPERM' });
+    });
+    expect(await rejection(withOutputLock(path, async () => 'worked', 30))).toBeInstanceOf(OutputBusyError);
+    expect(readFileSync(lockOf('token.json'), 'utf8')).toBe('1\n');
+  });
+
+  it('a run that took the lock while this one judged the old one dead keeps it', async () => {
+    const path = join(dir, 'token.json');
+    const lock = lockOf('token.json');
+    writeFileSync(lock, `${GONE}\n`);
+    fsSwitch.beforeRename = () => {
+      writeFileSync(`${lock}.theirs`, `${process.pid}\n`, { mode: 0o600 });
+      renameSync(`${lock}.theirs`, lock);
+    };
+    let called = false;
+    const error = await rejection(
+      withOutputLock(
+        path,
+        async () => {
+          called = true;
+        },
+        30,
+      ),
+    );
+    expect(error).toBeInstanceOf(OutputBusyError);
+    expect(called).toBe(false);
+    expect(readFileSync(lock, 'utf8')).toBe(`${process.pid}\n`);
+    expect(statSync(lock).mode & 0o777).toBe(0o600);
+    expect(names()).toEqual(['.token.json.gmail-token.lock']);
+  });
+
+  it('leaks no file descriptor, taking and giving back the lock again and again', async () => {
+    const path = join(dir, 'token.json');
+    const before = openFds();
+    for (let i = 0; i < 20; i++) await withOutputLock(path, async () => undefined);
+    expect(openFds() - before).toBeLessThan(10);
   });
 });
 
@@ -437,6 +560,21 @@ describe('snapshot', () => {
     const path = join(dir, 'plain', 'token.json');
     const error = await rejection(snapshot(path));
     expect(error.message).toBe(`Could not read ${path} to update it (ENOTDIR); nothing was changed.`);
+  });
+});
+
+describe('snapshot, again and again', () => {
+  it('leaks no file descriptor, read or refused', async () => {
+    const path = join(dir, 'token.json');
+    writeFileSync(path, 'A=1\n');
+    const folder = join(dir, 'folder');
+    mkdirSync(folder);
+    const before = openFds();
+    for (let i = 0; i < 20; i++) {
+      await snapshot(path);
+      await rejection(snapshot(folder));
+    }
+    expect(openFds() - before).toBeLessThan(10);
   });
 });
 
