@@ -74,6 +74,23 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection');
 }
 
+/** Waits a short while for the lock beside `path`, gives up busy, and never runs the work. */
+async function busyWithoutWorking(path: string): Promise<OutputBusyError> {
+  let called = false;
+  const error = await rejection(
+    withOutputLock(
+      path,
+      async () => {
+        called = true;
+      },
+      30,
+    ),
+  );
+  expect(error).toBeInstanceOf(OutputBusyError);
+  expect(called).toBe(false);
+  return error as OutputBusyError;
+}
+
 describe('createNew', () => {
   for (const noHardLinks of [false, true]) {
     describe(noHardLinks ? 'without hard links (exclusive create)' : 'with hard links', () => {
@@ -250,29 +267,19 @@ describe('replaceIfUnchanged', () => {
   });
 
   describe.skipIf(!isRoot)('run as root (sudo)', () => {
-    it('the replaced file keeps its owner and group', async () => {
-      const path = join(dir, '.env');
-      writeFileSync(path, 'A=1\n');
-      chownSync(path, 1234, 2345);
-      expect(await replaceIfUnchanged(path, 'B=2\n', await snapshot(path))).toBe(true);
-      expect(statSync(path)).toMatchObject({ uid: 1234, gid: 2345 });
-    });
-
-    it('a file owned by root but another group keeps that group', async () => {
-      const path = join(dir, '.env');
-      writeFileSync(path, 'A=1\n');
-      chownSync(path, 0, 2345);
-      expect(await replaceIfUnchanged(path, 'B=2\n', await snapshot(path))).toBe(true);
-      expect(statSync(path)).toMatchObject({ uid: 0, gid: 2345 });
-    });
-
-    it('a file owned by another user but group root keeps that user', async () => {
-      const path = join(dir, '.env');
-      writeFileSync(path, 'A=1\n');
-      chownSync(path, 1234, 0);
-      expect(await replaceIfUnchanged(path, 'B=2\n', await snapshot(path))).toBe(true);
-      expect(statSync(path)).toMatchObject({ uid: 1234, gid: 0 });
-    });
+    for (const [uid, gid] of [
+      [1234, 2345],
+      [0, 2345],
+      [1234, 0],
+    ] as const) {
+      it(`the replaced file keeps its owner and group (${uid}:${gid})`, async () => {
+        const path = join(dir, '.env');
+        writeFileSync(path, 'A=1\n');
+        chownSync(path, uid, gid);
+        expect(await replaceIfUnchanged(path, 'B=2\n', await snapshot(path))).toBe(true);
+        expect(statSync(path)).toMatchObject({ uid, gid });
+      });
+    }
   });
 });
 
@@ -417,22 +424,11 @@ describe('withOutputLock', () => {
     it(`waits, then gives up on a lock held by ${held}, leaving it`, async () => {
       const path = join(dir, 'token.json');
       writeFileSync(lockOf('token.json'), content);
-      let called = false;
-      const error = await rejection(
-        withOutputLock(
-          path,
-          async () => {
-            called = true;
-          },
-          30,
-        ),
-      );
-      expect(error).toBeInstanceOf(OutputBusyError);
+      const error = await busyWithoutWorking(path);
       expect(error.message).toBe(
         `Another gmail-token run is writing ${path} (lock ${lockOf('token.json')}); nothing was changed. Remove the lock if no such run exists, then run again.`,
       );
-      expect((error as OutputBusyError).fact).toBe(`Another gmail-token run is writing ${path} (lock ${lockOf('token.json')}); nothing was changed.`);
-      expect(called).toBe(false);
+      expect(error.fact).toBe(`Another gmail-token run is writing ${path} (lock ${lockOf('token.json')}); nothing was changed.`);
       expect(readFileSync(lockOf('token.json'), 'utf8')).toBe(content);
       expect(names()).toEqual(['.token.json.gmail-token.lock']);
     });
@@ -477,7 +473,7 @@ describe('withOutputLock', () => {
     vi.spyOn(process, 'kill').mockImplementation(() => {
       throw Object.assign(new Error('EPERM: operation not permitted'), { code: 'EPERM' });
     });
-    expect(await rejection(withOutputLock(path, async () => 'worked', 30))).toBeInstanceOf(OutputBusyError);
+    await busyWithoutWorking(path);
     expect(readFileSync(lockOf('token.json'), 'utf8')).toBe('1\n');
   });
 
@@ -489,18 +485,7 @@ describe('withOutputLock', () => {
       writeFileSync(`${lock}.theirs`, `${process.pid}\n`, { mode: 0o600 });
       renameSync(`${lock}.theirs`, lock);
     };
-    let called = false;
-    const error = await rejection(
-      withOutputLock(
-        path,
-        async () => {
-          called = true;
-        },
-        30,
-      ),
-    );
-    expect(error).toBeInstanceOf(OutputBusyError);
-    expect(called).toBe(false);
+    await busyWithoutWorking(path);
     expect(readFileSync(lock, 'utf8')).toBe(`${process.pid}\n`);
     expect(statSync(lock).mode & 0o777).toBe(0o600);
     expect(names()).toEqual(['.token.json.gmail-token.lock']);
