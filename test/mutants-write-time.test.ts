@@ -20,6 +20,8 @@ const fsSwitch = vi.hoisted(() => ({
   links: 0,
   /** Runs just before a rename: another run acting in that instant. */
   beforeRename: undefined as (() => void) | undefined,
+  /** Runs once when opening a file fails with EEXIST: the run holding it finishing in that instant. */
+  afterExists: undefined as ((path: string) => void) | undefined,
 }));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -36,7 +38,19 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     hook?.();
     return real.rename(from, to);
   };
-  return { ...real, default: { ...real, link, rename }, link, rename };
+  const open: typeof real.open = async (path, ...rest) => {
+    try {
+      return await real.open(path, ...rest);
+    } catch (error) {
+      const hook = fsSwitch.afterExists;
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && hook) {
+        fsSwitch.afterExists = undefined;
+        hook(String(path));
+      }
+      throw error;
+    }
+  };
+  return { ...real, default: { ...real, link, rename, open }, link, rename, open };
 });
 
 /** Open file descriptors of this process: a leak grows it by one per call. */
@@ -56,6 +70,7 @@ afterEach(() => {
   fsSwitch.noHardLinks = false;
   fsSwitch.linkFails = undefined;
   fsSwitch.beforeRename = undefined;
+  fsSwitch.afterExists = undefined;
   fsSwitch.links = 0;
   vi.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });
@@ -463,6 +478,14 @@ describe('withOutputLock', () => {
       rmSync(lockOf('token.json'), { force: true });
       return realKill(pid, signal);
     });
+    expect(await withOutputLock(path, async () => 'worked', 60_000)).toBe('worked');
+    expect(names()).toEqual([]);
+  });
+
+  it('takes the lock when the run holding it finishes between the attempt and the look at it', async () => {
+    const path = join(dir, 'token.json');
+    writeFileSync(lockOf('token.json'), `${process.pid}\n`);
+    fsSwitch.afterExists = (lock) => rmSync(lock);
     expect(await withOutputLock(path, async () => 'worked', 60_000)).toBe('worked');
     expect(names()).toEqual([]);
   });
