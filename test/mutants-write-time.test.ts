@@ -22,6 +22,8 @@ const fsSwitch = vi.hoisted(() => ({
   beforeRename: undefined as (() => void) | undefined,
   /** Runs once when opening a file fails with EEXIST: the run holding it finishing in that instant. */
   afterExists: undefined as ((path: string) => void) | undefined,
+  /** A file whose writes fail once it is opened: the disk filled up just after it was created. */
+  fullAt: undefined as string | undefined,
 }));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -40,7 +42,11 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   };
   const open: typeof real.open = async (path, ...rest) => {
     try {
-      return await real.open(path, ...rest);
+      const handle = await real.open(path, ...rest);
+      if (String(path) === fsSwitch.fullAt) {
+        handle.writeFile = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      }
+      return handle;
     } catch (error) {
       const hook = fsSwitch.afterExists;
       if ((error as NodeJS.ErrnoException).code === 'EEXIST' && hook) {
@@ -71,6 +77,7 @@ afterEach(() => {
   fsSwitch.linkFails = undefined;
   fsSwitch.beforeRename = undefined;
   fsSwitch.afterExists = undefined;
+  fsSwitch.fullAt = undefined;
   fsSwitch.links = 0;
   vi.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });
@@ -167,6 +174,15 @@ describe('createNew on odd file systems', () => {
       expect(names()).toEqual(['token.json']);
     });
   }
+
+  it('a disk that fills up during the exclusive create leaves no partial file, and says so', async () => {
+    fsSwitch.noHardLinks = true;
+    const path = join(dir, 'token.json');
+    fsSwitch.fullAt = path;
+    const error = await rejection(createNew(path, 'ours\n'));
+    expect(error.message).toBe(`Could not write ${path} (ENOSPC: the disk is full); nothing was changed. Free some space or choose another --out, then run again.`);
+    expect(names()).toEqual([]);
+  });
 
   it('any other link(2) failure is a failed write: nothing is created, and it says why', async () => {
     fsSwitch.linkFails = 'EIO';
@@ -479,6 +495,20 @@ describe('withOutputLock', () => {
       return realKill(pid, signal);
     });
     expect(await withOutputLock(path, async () => 'worked', 60_000)).toBe('worked');
+    expect(names()).toEqual([]);
+  });
+
+  it('a lock it could not complete (disk full) is removed, and nothing is worked on', async () => {
+    const path = join(dir, 'token.json');
+    fsSwitch.fullAt = lockOf('token.json');
+    let called = false;
+    const error = await rejection(
+      withOutputLock(path, async () => {
+        called = true;
+      }),
+    );
+    expect(error.message).toBe(`Could not write ${path} (ENOSPC: the disk is full); nothing was changed. Free some space or choose another --out, then run again.`);
+    expect(called).toBe(false);
     expect(names()).toEqual([]);
   });
 
