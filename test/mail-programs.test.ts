@@ -6,6 +6,7 @@ import { BIN } from './helpers/cli.js';
 import { childEnvironment } from './helpers/environment.js';
 import { useEmulatorHarness } from './helpers/harness.js';
 import { mintTokenFile } from './helpers/mint.js';
+import { selfSignedCertificate, startImapServer } from './helpers/imap.js';
 import { startXoauth2Server } from './helpers/smtp.js';
 
 /**
@@ -38,14 +39,16 @@ const h = useEmulatorHarness();
 const running = new Set<ReturnType<typeof spawn>>();
 
 /** Runs a real program to its end; the test's afterEach ends any still running. */
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }) {
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string; keepInput?: boolean }) {
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   // A program may exit before reading all its input; its exit code then tells what happened.
-  child.stdin.on('error', () => undefined).end(options.input ?? '');
+  child.stdin.on('error', () => undefined);
+  // A terminal program under `script` would read the end of input as the user's end of input.
+  if (!options.keepInput) child.stdin.end(options.input ?? '');
   return new Promise<{ code: number | null; output: string }>((resolve) =>
     child.on('close', (code) => {
       running.delete(child);
@@ -153,5 +156,33 @@ describe("the README's mail-program recipes", () => {
     expect(sent.code, sent.output).toBe(0);
     expectDelivered(/Subject: hello from neomutt/);
     expect(refreshes()).toBe(0);
+  });
+
+  it('neomutt: imap_authenticators="xoauth2" with imap_oauth_refresh_command logs in and opens INBOX', async () => {
+    const certificate = selfSignedCertificate(h.workspace.dir);
+    const imap = await startImapServer(`${h.emulator.origin}/tokeninfo`, certificate);
+    try {
+      // Unlike SMTP, neomutt sends an IMAP OAuth token only over TLS, so the local server has TLS too
+      // and neomutt is told to trust its certificate.
+      let muttrc = recipe('neomuttrc');
+      muttrc = replaceLine(muttrc, 'set folder = "imaps://imap.gmail.com/"', `set folder = "imaps://127.0.0.1:${imap.port}/"`);
+      muttrc = replaceLine(muttrc, 'set ssl_force_tls = yes', `set ssl_force_tls = yes\nset ssl_ca_certificates_file = "${certificate.certFile}"`);
+      writeFileSync(join(home, '.neomuttrc'), muttrc, { mode: 0o600 });
+      // neomutt's index needs a terminal: util-linux `script` gives it one. It opens the recipe's
+      // spoolfile (+INBOX, so on the IMAP server) and quits by itself once the index is shown.
+      const neomutt = run('script', ['-q', '-e', '-c', "neomutt -n -e 'push <quit>'", '/dev/null'], { cwd: home, env: { ...env, TERM: 'xterm' }, keepInput: true });
+      await Promise.race([imap.accepted(), neomutt.then(({ output }) => Promise.reject(new Error(`neomutt exited before logging in:\n${output}`)))]);
+      const ended = await neomutt;
+      expect(ended.code, ended.output).toBe(0);
+      const stored = JSON.parse(readFileSync(tokenFile(), 'utf8')) as { token: string };
+      expect(imap.logins).toEqual([{ user: ACCOUNT, token: stored.token, accepted: true }]);
+      expect(imap.selected).toEqual(['INBOX']);
+      const live = await fetch(`${h.emulator.origin}/tokeninfo?access_token=${encodeURIComponent(stored.token)}`);
+      expect(live.status).toBe(200);
+      expect(((await live.json()) as { email?: string }).email).toBe(ACCOUNT);
+      expect(refreshes()).toBe(0);
+    } finally {
+      await imap.close();
+    }
   });
 });

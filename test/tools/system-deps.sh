@@ -12,6 +12,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 /usr/bin/python3 -c 'import dotenv' 2>/dev/null || missing+=(python3-dotenv)
 command -v msmtp >/dev/null 2>&1 || missing+=(msmtp)
 command -v neomutt >/dev/null 2>&1 || missing+=(neomutt)
+# openssl makes the certificate of the local IMAP server neomutt logs in to (it sends OAuth only over TLS).
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # git send-email is Debian's git-email; it needs Mail::Address, which is only its Recommends.
 [ -x "$(git --exec-path 2>/dev/null)/git-send-email" ] || missing+=(git git-email)
 /usr/bin/perl -MMail::Address -e 1 2>/dev/null || missing+=(libmailtools-perl)
