@@ -6,6 +6,8 @@
 export function childEnvironment(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) if (!INHERITED_NOT.test(name)) env[name] = value;
+  // The run's own temporary folder (test/helpers/global-temporary-folder.ts), unless a test gives one.
+  if (process.env.GMAIL_TOKEN_TEST_TMPDIR) env.TMPDIR = process.env.GMAIL_TOKEN_TEST_TMPDIR;
   for (const [name, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[name];
     else env[name] = value;
