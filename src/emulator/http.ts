@@ -24,8 +24,8 @@ export function json(status: number, body: unknown, headers?: Record<string, str
 }
 
 /** The OAuth endpoints' error shape (RFC 6749 section 5.2). */
-export function oauthError(status: number, error: string, description: string): Reply {
-  return json(status, { error, error_description: description });
+export function oauthError(status: number, error: string, description: string, subtype?: string): Reply {
+  return json(status, { error, error_description: description, ...(subtype === undefined ? {} : { error_subtype: subtype }) });
 }
 
 /** The googleapis.com APIs' error shape (Gmail, userinfo). */

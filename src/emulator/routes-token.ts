@@ -58,8 +58,7 @@ function faultReply(fault: TokenFault | null): Reply | null {
       const known = OAUTH_DEFAULTS[fault.error];
       const status = fault.status ?? known?.status ?? 400;
       const description = fault.description ?? known?.description ?? 'Bad Request';
-      if (fault.subtype === undefined) return oauthError(status, fault.error, description);
-      return json(status, { error: fault.error, error_description: description, error_subtype: fault.subtype });
+      return oauthError(status, fault.error, description, fault.subtype);
     }
   }
 }
