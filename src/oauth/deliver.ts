@@ -1,9 +1,11 @@
 import { parseDotenv } from '../core/dotenv.js';
 import { mergeDotenv } from '../core/dotenv-merge.js';
 import { FlowError, UsageError } from '../core/errors.js';
+import type { KeepAction } from '../core/keep-action.js';
 import { envEntries, envText, renderOutput, type Format, type MintedToken } from '../core/output.js';
 import { writeFileAtomic } from './files.js';
-import { withOutputLock } from './output-lock.js';
+import { keepUnwrittenToken, type KeepEffects, type Unwritten } from './keep-token.js';
+import { LOCK_PATIENCE_MS, lockSeen, withOutputLock } from './output-lock.js';
 import type { FileSnapshot } from './snapshot.js';
 import { createNew, replaceIfUnchanged, updateAtWriteTime } from './write-time.js';
 
@@ -77,4 +79,28 @@ async function updateEnvFile(target: OutputTarget, token: MintedToken): Promise<
     }
   });
   return written;
+}
+
+/** Where mint's token goes: a file (`path`) or stdout (no path), and what to do if it cannot get there. */
+export interface Delivery extends Omit<OutputTarget, 'path'> {
+  path: string | undefined;
+  ifUnwritable: KeepAction;
+}
+
+/** Writes the token where it was asked to go; if that fails now, keeps it from being lost. */
+export async function deliverToken(delivery: Delivery, unwritten: Unwritten, effects: KeepEffects): Promise<Written | undefined> {
+  const { path } = delivery;
+  try {
+    if (path === undefined) {
+      await effects.emit(renderOutput(delivery.format, unwritten.token, delivery.prefix));
+      return undefined;
+    }
+    const lock = await lockSeen(path);
+    if (lock) effects.say(`${lock} is there: another gmail-token run may be writing ${path}; waiting up to ${LOCK_PATIENCE_MS / 1000} s for it.`);
+    return await writeOutput({ ...delivery, path }, unwritten.token);
+  } catch (failure) {
+    // stdout that just failed would fail again: keep it beside instead.
+    const action = path === undefined && delivery.ifUnwritable === 'stdout' ? 'beside' : delivery.ifUnwritable;
+    return keepUnwrittenToken(failure, unwritten, action, effects);
+  }
 }

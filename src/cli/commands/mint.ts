@@ -3,16 +3,15 @@ import { resolve } from 'node:path';
 import { parseLoginHint, parsePort, parseTimeout } from '../../core/args.js';
 import { FlowError, InterruptedError } from '../../core/errors.js';
 import { EMULATOR_HOST_VARIABLE, acceptedIssuers, resolveEndpoints } from '../../core/endpoints.js';
-import { checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, renderOutput, type Format, type MintedToken } from '../../core/output.js';
+import { checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, type MintedToken } from '../../core/output.js';
 import { neutralise } from '../../core/terminal.js';
 import { expandScopes } from '../../core/scopes.js';
-import { parseKeepAction, type KeepAction } from '../../core/keep-action.js';
+import { parseKeepAction } from '../../core/keep-action.js';
 import { loadClient } from '../../oauth/client-source.js';
-import { writeOutput, type Written } from '../../oauth/deliver.js';
+import { deliverToken, type Delivery, type Written } from '../../oauth/deliver.js';
 import { keepUnwrittenToken, type KeepEffects, type Unwritten } from '../../oauth/keep-token.js';
 import { planOutput, type OutputPlan } from '../../oauth/files.js';
-import { LOCK_PATIENCE_MS, lockSeen } from '../../oauth/output-lock.js';
-import { snapshot, type FileSnapshot } from '../../oauth/snapshot.js';
+import { snapshot } from '../../oauth/snapshot.js';
 import type { MintRequest } from '../../oauth/mint.js';
 import { openInBrowser } from '../browser.js';
 import { interruptOnSignals } from '../signals.js';
@@ -36,15 +35,8 @@ export interface MintCliOptions {
   ifUnwritable?: string;
 }
 
-interface Destination {
-  format: Format;
-  prefix: string;
-  path: string | undefined;
+interface Destination extends Delivery {
   plan: OutputPlan | undefined;
-  force: boolean;
-  /** The output as it was before consent, to compare with at write time. */
-  before: FileSnapshot | undefined;
-  ifUnwritable: KeepAction;
 }
 
 /** SPEC flow step 1: every input is checked before the network or a browser is touched. */
@@ -96,24 +88,6 @@ function unwrittenFor(destination: Destination, token: MintedToken, request: Min
 
 const keepEffects = (): KeepEffects => ({ askLine, say, warn, emit, temporaryFolder: tmpdir() });
 
-/** Writes the token where it was asked to go; if that fails now, keeps it from being lost. */
-async function deliver(destination: Destination, unwritten: Unwritten): Promise<Written | undefined> {
-  const { format, prefix, path } = destination;
-  try {
-    if (path === undefined) {
-      await emit(renderOutput(format, unwritten.token, prefix));
-      return undefined;
-    }
-    const lock = await lockSeen(path);
-    if (lock) say(`${lock} is there: another gmail-token run may be writing ${path}; waiting up to ${LOCK_PATIENCE_MS / 1000} s for it.`);
-    return await writeOutput({ format, prefix, path, force: destination.force, before: destination.before }, unwritten.token);
-  } catch (failure) {
-    // stdout that just failed would fail again: keep it beside instead.
-    const action = path === undefined && destination.ifUnwritable === 'stdout' ? 'beside' : destination.ifUnwritable;
-    return keepUnwrittenToken(failure, unwritten, action, keepEffects());
-  }
-}
-
 function summarise(destination: Destination, token: MintedToken, out: string, written: Written | undefined): void {
   const where = destination.path === undefined ? 'stdout' : `${out} (mode 0600${written === 'updated' ? ', other lines kept' : ''})`;
   success(`Refresh token ${destination.path === undefined ? 'printed to' : 'written to'} ${where}.`);
@@ -155,7 +129,7 @@ export async function runMint(options: MintCliOptions): Promise<void> {
   interruption.holdToken(() => keepUnwrittenToken(new InterruptedError('the run was interrupted twice'), unwritten, 'beside', keepEffects()));
   let written: Written | undefined;
   try {
-    written = await deliver(destination, unwritten);
+    written = await deliverToken(destination, unwritten, keepEffects());
   } catch (error) {
     if (interruption.signal.aborted && error instanceof FlowError) throw new InterruptedError(`Interrupted. ${error.message}`);
     throw error;
