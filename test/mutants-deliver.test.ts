@@ -188,6 +188,14 @@ function untilAborted(signal: AbortSignal): Promise<never> {
   });
 }
 
+/**
+ * The promise's outcome if it has settled by now, else 'still waiting': a Ctrl-C that was not
+ * heard fails here instead of hanging the test.
+ */
+function settledFirst<T>(promise: Promise<T>): Promise<T | 'still waiting'> {
+  return Promise.race([promise, Promise.resolve('still waiting' as const)]);
+}
+
 describe('waitAtMost', () => {
   const advice: WaitingAdvice = { stillWaiting: 'unused here', timedOut: 'Run again.' };
 
@@ -202,6 +210,7 @@ describe('waitAtMost', () => {
       vi.advanceTimersByTime(seconds * 1000 - 1);
       expect(seen?.aborted).toBe(false);
       vi.advanceTimersByTime(1);
+      expect(seen?.aborted).toBe(true);
       const error = await waiting;
       expect(error).toBeInstanceOf(FlowError);
       expect((error as Error).message).toBe(`No consent arrived within ${seconds} ${unit}; nothing was written. Run again.`);
@@ -220,14 +229,20 @@ describe('waitAtMost', () => {
   });
 
   it('Ctrl-C, before or during the wait, ends it with the interruption', async () => {
+    // The wait's own signal is checked before awaiting: a Ctrl-C not passed on would hang the test.
+    const seen: AbortSignal[] = [];
+    const waitFor = (signal: AbortSignal) => (seen.push(signal), untilAborted(signal));
     const early = new AbortController();
     early.abort(new InterruptedError());
-    await expect(waitAtMost(30, advice, early.signal, untilAborted)).rejects.toBe(early.signal.reason);
+    const before = waitAtMost(30, advice, early.signal, waitFor);
+    expect(seen[0]?.reason).toBe(early.signal.reason);
+    await expect(before).rejects.toBe(early.signal.reason);
     const later = new AbortController();
-    const waiting = waitAtMost(30, advice, later.signal, untilAborted);
-    const reason = new InterruptedError();
-    later.abort(reason);
-    await expect(waiting).rejects.toBe(reason);
+    const during = waitAtMost(30, advice, later.signal, waitFor);
+    expect(seen[1]?.aborted).toBe(false);
+    later.abort(new InterruptedError());
+    expect(seen[1]?.reason).toBe(later.signal.reason);
+    await expect(during).rejects.toBe(later.signal.reason);
   });
 
   it('once the wait is over, neither its timer nor a later Ctrl-C touches it', async () => {
@@ -252,10 +267,10 @@ describe('interruptible', () => {
   it('ends at Ctrl-C, before or during the work, with the interruption, even when the work would succeed', async () => {
     const early = new AbortController();
     early.abort(new InterruptedError());
-    await expect(interruptible(Promise.resolve('grant'), early.signal)).rejects.toBe(early.signal.reason);
+    await expect(settledFirst(interruptible(Promise.resolve('grant'), early.signal))).rejects.toBe(early.signal.reason);
     const later = new AbortController();
     const pending = interruptible(new Promise<string>(() => undefined), later.signal);
     later.abort(new InterruptedError('Interrupted while asking Google.'));
-    await expect(pending).rejects.toThrow('Interrupted while asking Google.');
+    await expect(settledFirst(pending)).rejects.toThrow('Interrupted while asking Google.');
   });
 });
