@@ -38,7 +38,7 @@ const refreshes = () => h.emulator.received.filter((r) => r.path === '/token' &&
 const leftovers = () => readdirSync(h.workspace.dir).filter((name) => name !== 'token.json' && name !== 'credentials.json');
 const live = async (token: string) => (await fetch(`${h.emulator.origin}/tokeninfo?access_token=${encodeURIComponent(token)}`)).status === 200;
 
-async function accessToken(token: StoredToken, options: { noCache?: boolean; now?: Date } = {}) {
+async function accessToken(token: StoredToken, options: { noCache?: boolean; now?: Date; timeoutMs?: number } = {}) {
   const warnings: string[] = [];
   const printed = await accessTokenFor({
     stored: token,
@@ -47,6 +47,7 @@ async function accessToken(token: StoredToken, options: { noCache?: boolean; now
     noCache: options.noCache ?? false,
     now: () => options.now ?? new Date(),
     warn: (line) => warnings.push(line),
+    http: options.timeoutMs === undefined ? undefined : { timeoutMs: options.timeoutMs },
   });
   for (const line of warnings) {
     expect(line).not.toContain(printed);
@@ -105,6 +106,15 @@ describe('access-token reuses only a fresh stored token', () => {
     await expect(failure).rejects.toBeInstanceOf(UsageError);
     await expect(failure).rejects.toThrow('token.json holds no refresh token, so no new access token can be made. Use the token.json or env lines from `gmail-token mint`.');
     expect(refreshes()).toEqual([]);
+    expect(readFileSync(path, 'utf8')).toBe(written);
+  });
+});
+
+describe('a silent Google', () => {
+  it('is given up on after the configured time, and the file is left as it was', async () => {
+    h.emulator.behaviour.tokenFault = { kind: 'hang' };
+    const failure = accessToken(await stored(), { noCache: true, timeoutMs: 100 });
+    await expect(failure).rejects.toThrow(/^Refreshing the token failed: Google did not answer in time\. Check your network and try again\.$/);
     expect(readFileSync(path, 'utf8')).toBe(written);
   });
 });

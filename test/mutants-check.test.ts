@@ -5,7 +5,7 @@ import { resolveEndpoints, type GoogleEndpoints } from '../src/core/endpoints.js
 import { FlowError } from '../src/core/errors.js';
 import { rfc2822Date } from '../src/core/message.js';
 import type { StoredToken } from '../src/core/stored-token.js';
-import { checkToken, type CheckReport } from '../src/oauth/check.js';
+import { checkToken, failedCheckReport, type CheckReport } from '../src/oauth/check.js';
 import { sendTestMessage } from '../src/oauth/gmail.js';
 import { mintToken } from '../src/oauth/mint.js';
 import { refreshAccess } from '../src/oauth/refresh.js';
@@ -133,6 +133,43 @@ describe('check reports', () => {
     const stored: StoredToken = { source: 'token.json', refreshToken, refreshTokenExpiry: expiry };
     expect(await check(stored)).toMatchObject({ refresh_token_expiry: expiry.toISOString(), refresh_token_expires_soon: false });
     expect((await check(stored, { now: new Date(NOW.getTime() + 1) })).refresh_token_expires_soon).toBe(true);
+  });
+});
+
+describe('refreshing, where Google answers oddly', () => {
+  const stubbed = async (body: unknown) => {
+    stubAnswer = () => ({ status: 200, body });
+    const { clientId, clientSecret } = h.emulator.defaultClient;
+    return refreshAccess({ source: 'token.json', refreshToken: 'r' }, { clientId, clientSecret }, endpoints({ token: `${stubOrigin}/token` }));
+  };
+
+  it('an answer without expires_in is taken to last an hour; one without an access token fails', async () => {
+    const before = Date.now();
+    const fresh = await stubbed({ access_token: 'ya29.stub' });
+    expect(fresh.accessToken).toBe('ya29.stub');
+    expect(fresh.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 3_599_000);
+    expect(fresh.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 3_599_000);
+    const failure = stubbed({ token_type: 'Bearer' });
+    await expect(failure).rejects.toBeInstanceOf(FlowError);
+    await expect(failure).rejects.toThrow(/^Refreshing the token failed: Google sent no access token\. Try again\.$/);
+  });
+
+  it('a check that could not finish reports every field, the unknowns null', () => {
+    expect(failedCheckReport('token.json', 'why')).toEqual({
+      ok: false,
+      source: 'token.json',
+      client_id: null,
+      account: null,
+      scopes: [],
+      can_send: false,
+      access_token_expiry: null,
+      stored_access_token_fresh: null,
+      stored_access_token_expiry: null,
+      refresh_token_expiry: null,
+      refresh_token_expires_soon: false,
+      test_message_id: null,
+      problem: 'why',
+    });
   });
 });
 
