@@ -7,7 +7,7 @@ import { tokenJson, type MintedToken } from '../src/core/output.js';
 import type { StoredToken } from '../src/core/stored-token.js';
 import { INVALID_RAPT_FAULT } from '../src/emulator/routes-token.js';
 import { mintToken } from '../src/oauth/mint.js';
-import { ADMIN_POLICY_ADVICE, INVALID_GRANT_CAUSES, refreshAccess } from '../src/oauth/refresh.js';
+import { refreshAccess } from '../src/oauth/refresh.js';
 import { findStoredToken } from '../src/oauth/stored-token.js';
 import { accessTokenFor, forgetRevokedAccess } from '../src/oauth/token-cache.js';
 import { useEmulatorHarness } from './helpers/harness.js';
@@ -247,7 +247,9 @@ describe('refreshing, and why it fails', () => {
 
   it('a revoked token: invalid_grant and its usual causes', async () => {
     h.emulator.revokeAll();
-    await refused(`Google refused the refresh token from token.json (invalid_grant). ${INVALID_GRANT_CAUSES}`);
+    await refused(
+      'Google refused the refresh token from token.json (invalid_grant). The usual causes: it was revoked; the account password changed; the app is in "Testing" publishing status, whose refresh tokens expire after 7 days; it was unused for 6 months; or the client has over 100 refresh tokens for this account, so the oldest stopped. Mint a new one with `gmail-token mint`.',
+    );
   });
 
   it('a reauthentication policy: invalid_rapt', async () => {
@@ -267,7 +269,9 @@ describe('refreshing, and why it fails', () => {
 
   it('a Workspace policy: admin_policy_enforced', async () => {
     h.emulator.behaviour.tokenFault = { kind: 'oauth-error', error: 'admin_policy_enforced' };
-    await refused(`Google refused the refresh token from token.json (admin_policy_enforced). ${ADMIN_POLICY_ADVICE}`);
+    await refused(
+      'Google refused the refresh token from token.json (admin_policy_enforced). A Google Workspace admin policy blocks this app or one of its scopes for this account. Ask the Workspace admin to trust the app (Admin console: Security, API controls), or use another account.',
+    );
   });
 
   it('a wrong client secret: invalid_client', async () => {
