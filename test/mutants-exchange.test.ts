@@ -117,6 +117,8 @@ describe('exchangeCode against the emulator', () => {
 
   it.each([
     [{ kind: 'oauth-error', error: 'invalid_request', description: 'Missing code' } as const, 'Exchanging the code failed: Google answered invalid_request (Missing code).'],
+    // An error name that is also an object's inherited key (a proxy's, never Google's) is no advice of ours.
+    [{ kind: 'oauth-error', error: 'constructor', description: 'odd' } as const, 'Exchanging the code failed: Google answered constructor (odd).'],
     [{ kind: 'status', status: 503 } as const, 'Exchanging the code failed: Google had a server error (HTTP 503, temporarily_unavailable). Try again in a minute.'],
     [{ kind: 'reset' } as const, 'Exchanging the code failed: could not reach Google (ECONNRESET). Check your network or proxy and try again.'],
     [{ kind: 'hang' } as const, 'Exchanging the code failed: Google did not answer in time. Check your network and try again.'],

@@ -67,7 +67,7 @@ export async function exchangeCode(
     }));
   } catch (error) {
     const failure = googleFailure(error);
-    const advice = failure.error ? EXCHANGE_ADVICE[failure.error] : undefined;
+    const advice = failure.error && Object.hasOwn(EXCHANGE_ADVICE, failure.error) ? EXCHANGE_ADVICE[failure.error] : undefined;
     throw advice ? new FlowError(`Exchanging the code failed (${failure.error}). ${advice}`) : describeFailure(failure, 'Exchanging the code');
   }
   return checkedGrant(data, request.now());
