@@ -53,6 +53,23 @@ describe('loopback server checks', () => {
     }
   });
 
+  it("refuses a callback whose iss is not the issuer asked, or names two, saying why, and keeps waiting; Google's is taken", async () => {
+    const { loopback, port } = await server();
+    try {
+      const consent = loopback.waitForCallback(new AbortController().signal);
+      const refused = 'Bad request: this is not the consent callback this tool is waiting for (its issuer (iss) is not the one consent was asked of).\n';
+      const google = encodeURIComponent('https://accounts.google.com');
+      for (const iss of [encodeURIComponent('https://evil.example'), `${google}&iss=${google}`, '']) {
+        const answer = await send(port, `/cb?state=the-state&code=c&iss=${iss}`);
+        expect([iss, answer.status, answer.body]).toEqual([iss, 400, refused]);
+      }
+      expect((await send(port, `/cb?state=the-state&code=c&iss=${google}`)).status).toBe(200);
+      expect(await consent).toEqual({ kind: 'code', code: 'c', scopes: [] });
+    } finally {
+      await loopback.close();
+    }
+  });
+
   it('shows the error page for a consent error, hands the error on, and closes', async () => {
     const { loopback, port } = await server();
     const consent = loopback.waitForCallback(new AbortController().signal);
