@@ -1,5 +1,7 @@
+import dotenv from 'dotenv';
 import { describe, expect, it } from 'vitest';
 import { GOOGLE_ISSUER, parseCallback, parsePasted } from '../src/core/consent.js';
+import { assignments, parseDotenv } from '../src/core/dotenv.js';
 import { explainSendFailure, readGmailError } from '../src/core/gmail-errors.js';
 import { parseTokenFile } from '../src/core/stored-token.js';
 import { EMULATOR_PROJECT_NUMBER, GMAIL_ERRORS, gmailErrorBody, type GmailErrorName } from '../src/emulator/gmail-errors.js';
@@ -226,5 +228,22 @@ describe("token.json's expiry: only how long the access token may be reused", ()
     expect(read(1764334799000)).toBeUndefined();
     expect(read(null)).toBeUndefined();
     expect(read(undefined)).toBeUndefined();
+  });
+});
+
+describe('.env lines broken by U+2028 and U+2029, which end a line for dotenv but not for a person', () => {
+  it("a line start after either of them unquotes like dotenv's own regex does", () => {
+    for (const text of ["A=a\u2028'b'", 'A=a\u2029"b"\u2029c', 'A=a\u2028`b`\u2029\'c', 'A=a\u2028b\'']) {
+      expect(Object.fromEntries(parseDotenv(text))).toEqual(dotenv.parse(text));
+    }
+    expect(parseDotenv("A=a\u2028'b'").get('A')).toBe('a\u2028b');
+    expect(parseDotenv('A=a\u2029"b"\u2029c').get('A')).toBe('a\u2029b\u2029c');
+  });
+
+  it('a value ending in U+2028 still occupies only its own line', () => {
+    expect(assignments('A=a\u2028\nB=2')).toEqual([
+      { name: 'A', value: 'a', firstLine: 0, lastLine: 0 },
+      { name: 'B', value: '2', firstLine: 2, lastLine: 2 },
+    ]);
   });
 });
