@@ -73,6 +73,19 @@ describe('deliverToken', () => {
     expect(seen.said.join('\n')).not.toContain(token.refreshToken);
   });
 
+  it('with --if-unwritable ask, a stdout that failed leads to the question, not straight to a file beside', async () => {
+    const seen = effects(() => Promise.reject(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })));
+    const asked: string[] = [];
+    seen.keep.askLine = (question) => {
+      asked.push(question);
+      return Promise.reject(new Error('the terminal closed'));
+    };
+    const failed = deliverToken(delivery(undefined, { ifUnwritable: 'ask' }), unwritten(), seen.keep);
+    await expect(failed).rejects.toThrow(/not written to stdout; keeping it failed too \(error\.\), so it is lost/);
+    expect(asked).toEqual(['Keep the refresh token how?']);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('writes a new file 0600 and says so; an existing one is not overwritten without --force', async () => {
     const out = join(dir, 'token.json');
     const seen = effects(async () => undefined);
