@@ -1,4 +1,5 @@
 import { scopeMeaning } from './scopes.js';
+import { ownEntry } from './own-entry.js';
 
 /**
  * The two pages the loopback server shows in the person's browser. Self-contained (no external
@@ -135,8 +136,7 @@ const UNKNOWN_ERROR: Advice = {
 };
 
 export function errorPage(error: string, description?: string): string {
-  // Own keys only: `error` comes from the callback, and `toString` must not find Object.prototype's.
-  const advice = (Object.hasOwn(ERROR_ADVICE, error) ? ERROR_ADVICE[error] : undefined) ?? UNKNOWN_ERROR;
+  const advice = ownEntry(ERROR_ADVICE, error) ?? UNKNOWN_ERROR;
   const said = description ? `: ${escapeHtml(description)}` : '';
   return page(
     'bad',

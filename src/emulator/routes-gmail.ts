@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Handler } from './context.js';
-import { FAULT_DOMAIN, GMAIL_ERRORS, gmailErrorBody, type GmailError, type GmailErrorName } from './gmail-errors.js';
+import { ownEntry } from '../core/own-entry.js';
+import { FAULT_DOMAIN, GMAIL_ERRORS, gmailErrorBody, type GmailError } from './gmail-errors.js';
 import { Rejection, apiError, bearerChallenge, bearerToken, json, unauthenticated, type Reply } from './http.js';
 import { canSendMail } from './scopes.js';
 import type { EmulatorBehaviour } from './types.js';
@@ -53,7 +54,7 @@ function recipientFault(message: string): GmailError | undefined {
   const to = /^to:[ \t]*(?:.*<)?([^@\s<>]+)@([^\s>,]+)/im.exec(headerBlock);
   if (to?.[2]?.toLowerCase() !== FAULT_DOMAIN) return undefined;
   const name = to[1] as string;
-  return Object.hasOwn(GMAIL_ERRORS, name) ? GMAIL_ERRORS[name as GmailErrorName] : undefined;
+  return ownEntry(GMAIL_ERRORS, name);
 }
 
 export const sendPost: Handler = (ctx, call) => {

@@ -1,5 +1,6 @@
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError } from '../core/errors.js';
+import { ownEntry } from '../core/own-entry.js';
 import { parseScopeString } from '../core/scopes.js';
 import { describeFailure, googleFailure, notJson, oauthClient, type ClientSecrets, type HttpPolicy } from './google.js';
 import { ADMIN_POLICY_ADVICE } from './refresh.js';
@@ -67,7 +68,7 @@ export async function exchangeCode(
     }));
   } catch (error) {
     const failure = googleFailure(error);
-    const advice = failure.error && Object.hasOwn(EXCHANGE_ADVICE, failure.error) ? EXCHANGE_ADVICE[failure.error] : undefined;
+    const advice = failure.error ? ownEntry(EXCHANGE_ADVICE, failure.error) : undefined;
     throw advice ? new FlowError(`Exchanging the code failed (${failure.error}). ${advice}`) : describeFailure(failure, 'Exchanging the code');
   }
   return checkedGrant(data, request.now());
