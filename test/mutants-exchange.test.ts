@@ -7,6 +7,7 @@ import { FlowError } from '../src/core/errors.js';
 import { accountEmail } from '../src/oauth/account.js';
 import { exchangeCode, type CodeGrant } from '../src/oauth/exchange.js';
 import { useEmulatorHarness } from './helpers/harness.js';
+import { rejectionOf } from './helpers/usage.js';
 
 /**
  * The code exchange (src/oauth/exchange.ts) and the account lookup (src/oauth/account.ts), in
@@ -36,7 +37,8 @@ async function consent(scope: string, offline = true): Promise<{ code: string; v
     scope,
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
-    ...(offline ? { access_type: 'offline' } : {}),
+    // prompt=consent, as mint sends: Google issues a refresh token again only then, so each test gets one whatever ran before.
+    ...(offline ? { access_type: 'offline', prompt: 'consent' } : {}),
   }).toString();
   const answer = await fetch(url, { redirect: 'manual' });
   const code = new URL(answer.headers.get('location') ?? '').searchParams.get('code');
@@ -49,12 +51,7 @@ const exchange = (given: { code: string; verifier: string }, overrides: { client
 
 /** The FlowError's message (exit 1), checked to quote none of the secrets in play. */
 async function failure(promise: Promise<unknown>, secretsInPlay: string[]): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(FlowError);
-  const { message } = error as FlowError;
+  const { message } = await rejectionOf(promise, FlowError);
   for (const secret of [h.emulator.defaultClient.clientSecret, ...secretsInPlay]) expect(message).not.toContain(secret);
   return message;
 }
