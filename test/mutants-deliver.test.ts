@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FlowError, InterruptedError } from '../src/core/errors.js';
@@ -7,6 +6,8 @@ import { envEntries, envText, renderOutput, type Format, type MintedToken } from
 import { writeOutput } from '../src/oauth/deliver.js';
 import { snapshot, type FileSnapshot } from '../src/oauth/snapshot.js';
 import { interruptible, MINT_WAITING_ADVICE, remindLater, waitAtMost, type WaitingAdvice } from '../src/oauth/waiting.js';
+import { rejectionOf } from './helpers/usage.js';
+import { makeWorkspace } from './helpers/workspace.js';
 
 /**
  * Writing mint's output at write time (oauth/deliver) and the waits of the flow (oauth/waiting),
@@ -24,16 +25,16 @@ const TOKEN: MintedToken = {
   account: 'tester@example.com',
 };
 
-let dir: string;
+let ws: ReturnType<typeof makeWorkspace>;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'gmail-token-deliver-'));
+  ws = makeWorkspace();
 });
 afterEach(() => {
   vi.useRealTimers();
-  rmSync(dir, { recursive: true, force: true });
+  ws.cleanup();
 });
 
-const at = (name: string): string => join(dir, name);
+const at = (name: string): string => join(ws.dir, name);
 
 function target(format: Format, path: string, before: FileSnapshot | undefined, force = false) {
   return { format, prefix: 'APP_', path, force, before };
@@ -43,14 +44,10 @@ function target(format: Format, path: string, before: FileSnapshot | undefined, 
 function expectOnly(path: string, content: string, others: string[] = []): void {
   expect(readFileSync(path, 'utf8')).toBe(content);
   expect(statSync(path).mode & 0o777).toBe(0o600);
-  expect(readdirSync(dir).sort()).toEqual([path.slice(dir.length + 1), ...others].sort());
+  expect(readdirSync(ws.dir).sort()).toEqual([path.slice(ws.dir.length + 1), ...others].sort());
 }
 
-async function refusal(promise: Promise<unknown>): Promise<FlowError> {
-  const error = await promise.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(FlowError);
-  return error as FlowError;
-}
+const refusal = (promise: Promise<unknown>): Promise<FlowError> => rejectionOf(promise, FlowError);
 
 describe('writeOutput: json and shell', () => {
   it('creates a new 0600 file when there was none', async () => {
@@ -90,7 +87,7 @@ describe('writeOutput: json and shell', () => {
     const error = await refusal(writeOutput(target('json', path, before), TOKEN));
     expect(error.message).toBe(`${path} changed while consent was given, so it was kept as it is.`);
     expect(readFileSync(path, 'utf8')).toBe('edited\n');
-    expect(readdirSync(dir)).toEqual(['token.json']);
+    expect(readdirSync(ws.dir)).toEqual(['token.json']);
   });
 });
 
@@ -137,7 +134,7 @@ describe('writeOutput: a .env update', () => {
     const error = await refusal(writeOutput(target('env', path, before), TOKEN));
     expect(error.message).toBe(`${path} got new APP_CLIENT_ID, APP_CLIENT_SECRET, APP_REFRESH_TOKEN values while consent was given (another gmail-token run?), so it was left as it is.`);
     expect(readFileSync(path, 'utf8')).toBe(theirs);
-    expect(readdirSync(dir)).toEqual(['.env']);
+    expect(readdirSync(ws.dir)).toEqual(['.env']);
   });
 
   it('refuses a .env that appeared with our keys in it', async () => {

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveEndpoints } from '../src/core/endpoints.js';
@@ -7,17 +6,18 @@ import { FlowError } from '../src/core/errors.js';
 import type { MintedToken } from '../src/core/output.js';
 import { deliverToken, type Delivery } from '../src/oauth/deliver.js';
 import type { KeepEffects, Unwritten } from '../src/oauth/keep-token.js';
+import { makeWorkspace } from './helpers/workspace.js';
 
 /**
  * Where mint's token goes once Google issued it (src/oauth/deliver.ts deliverToken), in this
  * process so that `npm run mutation` sees it: stdout or a file, the notice about a lock left
  * beside the output, and which way of keeping the token follows a failure.
  */
-let dir: string;
+let ws: ReturnType<typeof makeWorkspace>;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'gmail-token-delivery-'));
+  ws = makeWorkspace();
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => ws.cleanup());
 
 const token: MintedToken = {
   clientId: 'client-1.apps.googleusercontent.com',
@@ -41,7 +41,7 @@ function effects(emit: (data: string) => Promise<void>) {
       emitted.push(data);
       await emit(data);
     },
-    temporaryFolder: dir,
+    temporaryFolder: ws.dir,
   };
   return { keep, said, emitted };
 }
@@ -50,14 +50,14 @@ function delivery(path: string | undefined, overrides: Partial<Delivery> = {}): 
   return { format: 'json', prefix: 'GMAIL_API_', path, force: false, before: undefined, ifUnwritable: 'beside', ...overrides };
 }
 
-const unwritten = (): Unwritten => ({ token, format: 'json', prefix: 'GMAIL_API_', path: join(dir, 'token.json'), shownAs: 'stdout', endpoints: resolveEndpoints({}) });
+const unwritten = (): Unwritten => ({ token, format: 'json', prefix: 'GMAIL_API_', path: join(ws.dir, 'token.json'), shownAs: 'stdout', endpoints: resolveEndpoints({}) });
 
 describe('deliverToken', () => {
   it('prints the token on stdout when there is no output file, and writes no file', async () => {
     const seen = effects(async () => undefined);
     await expect(deliverToken(delivery(undefined), unwritten(), seen.keep)).resolves.toBeUndefined();
     expect(JSON.parse(seen.emitted.join('')).refresh_token).toBe(token.refreshToken);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(ws.dir)).toEqual([]);
   });
 
   it('with --if-unwritable stdout, a stdout that failed is not tried again: the token is kept beside, 0600', async () => {
@@ -66,10 +66,10 @@ describe('deliverToken', () => {
     await expect(failed).rejects.toBeInstanceOf(FlowError);
     await expect(failed).rejects.toThrow(/not written to stdout; it was written to .*token\.json\.rescued-[0-9a-f]{6} \(mode 0600\)/);
     expect(seen.emitted).toHaveLength(1);
-    const [rescued] = readdirSync(dir);
+    const [rescued] = readdirSync(ws.dir);
     expect(rescued).toMatch(/^token\.json\.rescued-[0-9a-f]{6}$/);
-    expect(statSync(join(dir, rescued!)).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(join(dir, rescued!), 'utf8')).refresh_token).toBe(token.refreshToken);
+    expect(statSync(join(ws.dir, rescued!)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(join(ws.dir, rescued!), 'utf8')).refresh_token).toBe(token.refreshToken);
     expect(seen.said.join('\n')).not.toContain(token.refreshToken);
   });
 
@@ -83,11 +83,11 @@ describe('deliverToken', () => {
     const failed = deliverToken(delivery(undefined, { ifUnwritable: 'ask' }), unwritten(), seen.keep);
     await expect(failed).rejects.toThrow(/not written to stdout; keeping it failed too \(error\.\), so it is lost/);
     expect(asked).toEqual(['Keep the refresh token how?']);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(ws.dir)).toEqual([]);
   });
 
   it('writes a new file 0600 and says so; an existing one is not overwritten without --force', async () => {
-    const out = join(dir, 'token.json');
+    const out = join(ws.dir, 'token.json');
     const seen = effects(async () => undefined);
     await expect(deliverToken(delivery(out), unwritten(), seen.keep)).resolves.toBe('created');
     expect(statSync(out).mode & 0o777).toBe(0o600);
@@ -98,8 +98,8 @@ describe('deliverToken', () => {
   });
 
   it('tells the person about a lock left beside the output before waiting for it, then writes', async () => {
-    const out = join(dir, 'token.json');
-    const lock = join(dir, '.token.json.gmail-token.lock');
+    const out = join(ws.dir, 'token.json');
+    const lock = join(ws.dir, '.token.json.gmail-token.lock');
     // A pid no process has: the lock of a run that crashed, which the write takes over.
     writeFileSync(lock, '2147483646\n');
     const seen = effects(async () => undefined);

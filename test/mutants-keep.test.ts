@@ -10,6 +10,7 @@ import { mintToken } from '../src/oauth/mint.js';
 import { useEmulatorHarness } from './helpers/harness.js';
 import { mintEffects, mintRequestFor } from './helpers/mint.js';
 import { freePort } from './helpers/workspace.js';
+import { rejectionOf } from './helpers/usage.js';
 
 /**
  * The keep policy in this process, so that `npm run mutation` sees it (the CLI tests that reach it,
@@ -59,11 +60,7 @@ function effects(answers: (string | Error)[] = [], overrides: Partial<KeepEffect
 }
 
 /** Runs the policy, which always ends in an error (exit 1 or 130); returns it. */
-async function ending(promise: Promise<never>): Promise<Error> {
-  const error = await promise.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(Error);
-  return error as Error;
-}
+const ending = (promise: Promise<never>): Promise<Error> => rejectionOf(promise, Error);
 
 function expectNoSecret(token: MintedToken, ...texts: (string | string[])[]): void {
   const shown = texts.flat().join('\n');

@@ -6,6 +6,7 @@ import { UsageError } from '../src/core/errors.js';
 import { loadClient, type ClientSources } from '../src/oauth/client-source.js';
 import { findStoredToken, type TokenSources } from '../src/oauth/stored-token.js';
 import { makeWorkspace } from './helpers/workspace.js';
+import { rejectionOf } from './helpers/usage.js';
 
 /**
  * Where `mint` finds its client and `check`/`revoke`/`access-token` their token
@@ -28,14 +29,7 @@ function clientFile(name: string, id = name): string {
 
 const load = (sources: Partial<ClientSources>) => loadClient({ env: {}, cwd: ws.dir, ...sources });
 
-async function usage(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(UsageError);
-  return (error as UsageError).message;
-}
+const usage = async (promise: Promise<unknown>): Promise<string> => (await rejectionOf(promise, UsageError)).message;
 
 describe('loadClient: flags, then the environment, then ./credentials.json, then the question', () => {
   const ENV_BOTH = { GOOGLE_CLIENT_ID: 'env-id', GOOGLE_CLIENT_SECRET: 'env-secret' };

@@ -11,3 +11,13 @@ export function usageMessage(run: () => unknown): string {
   }
   throw new Error('expected a UsageError');
 }
+
+/** The error `promise` rejects with, checked to be a `kind` (a UsageError is exit 2, a FlowError exit 1); fails the test when it resolves. */
+export async function rejectionOf<E>(promise: Promise<unknown>, kind: abstract new (...args: never[]) => E): Promise<E> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(kind);
+  return error as E;
+}
