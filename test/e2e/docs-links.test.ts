@@ -71,6 +71,14 @@ describe('links between the documentation pages', () => {
     expect(relativeLinks).toEqual([]);
   });
 
+  it("package.json names the repository README links into, so npm's page shows where the rest is", () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { repository?: { url?: string }; homepage?: string; bugs?: { url?: string } };
+    const base = REPOSITORY.replace(/\/blob\/main\/$/, '');
+    expect(manifest.repository?.url).toBe(`git+${base}.git`);
+    expect(manifest.homepage).toBe(`${base}#readme`);
+    expect(manifest.bugs?.url).toBe(`${base}/issues`);
+  });
+
   it('the repository addresses the CLI prints lead to existing files', () => {
     const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' });
     const addresses = sources
