@@ -6,26 +6,21 @@ import { BIN } from './helpers/cli.js';
 import { childEnvironment } from './helpers/environment.js';
 import { useEmulatorHarness } from './helpers/harness.js';
 import { mintTokenFile } from './helpers/mint.js';
+import { recipe as recipeOn } from './helpers/recipes.js';
 import { selfSignedCertificate, startImapServer } from './helpers/imap.js';
 import { startXoauth2Server } from './helpers/smtp.js';
 
 /**
- * The README's mail-program recipes, run with the real programs (Debian's msmtp, git-email and
+ * The mail-program recipes of docs/recipes/mail-programs.md, run with the real programs (Debian's msmtp, git-email and
  * neomutt, installed by test/tools/system-deps.sh) against a local SMTP server that, like Gmail,
  * takes only XOAUTH2 with a live access token for the account that logs in. Each recipe is read
- * from the README by its marker, so the README shows what was tested; only the server's address
+ * from that page by its marker, so the page shows what was tested; only the server's address
  * and TLS (the local server has none) are changed.
  */
 const ACCOUNT = 'you@gmail.com';
-const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const recipe = (name: string): string => recipeOn('mail-programs', name).code;
 
-function recipe(name: string): string {
-  const found = new RegExp(`<!-- recipe: ${name}\\b[^>]*-->\\n\`\`\`\\w*\\n([\\s\\S]*?)\`\`\`\\n`).exec(README);
-  if (!found?.[1]) throw new Error(`README has no recipe block marked ${name}`);
-  return found[1];
-}
-
-/** Changes one line the recipe must have, so a README edit that drops it fails here. */
+/** Changes one line the recipe must have, so a page edit that drops it fails here. */
 function replaceLine(text: string, line: string, by: string): string {
   const lines = text.split('\n');
   const at = lines.indexOf(line);

@@ -8,18 +8,19 @@ import { followConsent } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
 import { childEnvironment } from './helpers/environment.js';
 import { useEmulatorHarness } from './helpers/harness.js';
+import { recipe as recipeOn } from './helpers/recipes.js';
 import { startXoauth2Server } from './helpers/smtp.js';
 
 /**
- * The recipes of README's "Using the token", taken from README.md itself (the code block after each
+ * The recipes of docs/recipes/, taken from their pages (the code block after each
  * `<!-- recipe: name -->`), saved and run the way their first line says, in a fresh project folder,
- * against the emulator. The token they use is minted by the `gmail-token mint` line README shows
+ * against the emulator. The token they use is minted by the `gmail-token mint` line the page shows
  * before them.
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const USING = README.indexOf('### Using the token\n');
+/** The page under docs/recipes/ that shows each recipe. */
+const PAGE: Record<string, string> = { 'django-settings': 'django', nodemailer: 'nodemailer', googleapis: 'node-google', 'google-auth-library': 'node-google', 'python-token': 'python' };
 /** Debian's interpreter, where apt's python3-google-auth and python3-dotenv live. */
 const PYTHON = '/usr/bin/python3';
 
@@ -33,19 +34,10 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function recipe(name: string): { code: string; at: number } {
-  const marker = `<!-- recipe: ${name} -->\n`;
-  const at = README.indexOf(marker, USING);
-  const block = at < 0 ? null : /^```\w+\n([\s\S]*?\n)```\n/.exec(README.slice(at + marker.length));
-  if (!block) throw new Error(`README has no code block right after ${marker.trim()}`);
-  return { code: block[1] as string, at };
-}
-
-/** The last `gmail-token mint …` line README shows before `at`, as CLI arguments. */
-function mintArgsBefore(at: number): string[] {
-  const line = [...README.slice(USING, at).matchAll(/^gmail-token mint\b(.*)$/gm)].at(-1);
-  if (!line) throw new Error('README shows no `gmail-token mint` line before this recipe');
-  return ['mint', ...(line[1] as string).replace(/#.*/, '').split(/\s+/).filter(Boolean)];
+function recipe(name: string) {
+  const found = recipeOn(PAGE[name] ?? name, name);
+  if (found.mint.length === 0) throw new Error(`docs/recipes/${PAGE[name]}.md shows no \`gmail-token mint\` line before the ${name} recipe`);
+  return found;
 }
 
 /** A new project folder: the harness's, with this repository's node_modules where npm install would put them. */
@@ -55,8 +47,8 @@ function project(): string {
 }
 
 /** Runs that mint line against the emulator, consenting at once; returns what mint said on stderr. */
-async function mintAsReadmeSays(at: number, dir: string): Promise<string> {
-  const run = runCli([...mintArgsBefore(at), '--no-open'], { cwd: dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+async function mintAsReadmeSays(mint: string[], dir: string): Promise<string> {
+  const run = runCli([...mint, '--no-open'], { cwd: dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
   children.push(run.child);
   await followConsent(await run.consentUrl());
   const minted = await run.exit;
@@ -97,9 +89,9 @@ interface Variant {
 
 /** Mints as README says before the recipe, then runs the recipe, in a new project folder. */
 async function mintThenRun(name: string, env: Record<string, string>, variant?: Variant) {
-  const { code, at } = recipe(name);
+  const { code, mint } = recipe(name);
   const dir = project();
-  const minted = await mintAsReadmeSays(at, dir);
+  const minted = await mintAsReadmeSays(mint, dir);
   return { minted, ...(await runNodeRecipe(code, dir, env, variant)) };
 }
 
@@ -157,7 +149,7 @@ describe("README's Node recipes, run as copied, against the emulator", () => {
 
 describe("README's Python recipes, with Debian's python3-google-auth and python3-dotenv", () => {
   it('Django settings: load_dotenv reads the .env that mint wrote; the environment wins; missing values are None, not an error', async () => {
-    const { code, at } = recipe('django-settings');
+    const { code, mint } = recipe('django-settings');
     const dir = h.workspace.dir;
     mkdirSync(join(dir, 'mysite'));
     writeFileSync(join(dir, 'mysite', 'settings.py'), code);
@@ -171,16 +163,16 @@ describe("README's Python recipes, with Debian's python3-google-auth and python3
 
     // Like collectstatic in a build with no secrets: the settings still load.
     expect(await settings()).toEqual({ GMAIL_API_CLIENT_ID: null, GMAIL_API_CLIENT_SECRET: null, GMAIL_API_REFRESH_TOKEN: null });
-    await mintAsReadmeSays(at, dir);
+    await mintAsReadmeSays(mint, dir);
     const written = parse(readFileSync(join(dir, '.env')));
     expect(await settings()).toEqual(Object.fromEntries(names.map((name) => [name, written[name]])));
     expect((await settings({ GMAIL_API_CLIENT_ID: 'set-in-the-environment' })).GMAIL_API_CLIENT_ID).toBe('set-in-the-environment');
   });
 
   it('google-auth: Credentials.from_authorized_user_file reads the token.json that mint wrote', async () => {
-    const { code, at } = recipe('python-token');
+    const { code, mint } = recipe('python-token');
     const dir = h.workspace.dir;
-    await mintAsReadmeSays(at, dir);
+    await mintAsReadmeSays(mint, dir);
     writeFileSync(join(dir, 'recipe.py'), code);
     const script = `exec(open('recipe.py').read()); import json; print(json.dumps([creds.client_id, creds.client_secret, creds.refresh_token]))`;
     const ran = await run(PYTHON, ['-c', script], dir, {});

@@ -24,6 +24,8 @@ function approvalFor(options: DemoCliOptions): { approval: 'browser' | 'self'; l
 /** Wide enough for every step name and most of what the steps say, so the commands line up. */
 const NAME_WIDTH = Math.max(...Object.values(DEMO_STEP_NAMES).map((name) => name.length));
 const DID_WIDTH = 58;
+/** A full address: the demo is often run by `npx`, far from any clone of the repository. */
+const CREDENTIALS_PAGE = 'https://github.com/gmail-token/gmail-token/blob/main/docs/credentials.md';
 
 function showStep(id: DemoStepId, outcome: StepOutcome): void {
   success(`${DEMO_STEP_NAMES[id].padEnd(NAME_WIDTH)}  ${outcome.did.padEnd(DID_WIDTH)}  `, paint.dim(`$ ${DEMO_STEPS[id]}`));
@@ -55,5 +57,5 @@ export async function runDemoCommand(options: DemoCliOptions): Promise<void> {
     },
   );
   success(`Every step behaved as it does against Google. ${keep ? `The emulator's files are in ${keep}.` : 'Nothing was written here.'}`);
-  say('To mint a real token: save your OAuth client from Google Cloud Console as credentials.json (README: "Getting credentials.json"), then run `gmail-token mint`.');
+  say(`To mint a real token: save your OAuth client from Google Cloud Console as credentials.json (${CREDENTIALS_PAGE}), then run \`gmail-token mint\`.`);
 }
