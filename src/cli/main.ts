@@ -54,6 +54,8 @@ function checkCommand(): Command {
     .description('check that a stored token still refreshes and can send mail')
     .option('--json', 'print the report as JSON on stdout', false)
     .option('--send-test <address>', 'also send a short test message to this address')
+    .option('--smtp', "also log in to Gmail's SMTP with XOAUTH2 and out again, sending nothing ($GMAIL_TOKEN_SMTP_HOST to go elsewhere)", false)
+    .option('--imap', "also log in to Gmail's IMAP with XOAUTH2 and out again ($GMAIL_TOKEN_IMAP_HOST to go elsewhere)", false)
     .action(async (options) => (await import('./commands/check.js')).runCheck(options));
 }
 
