@@ -45,6 +45,11 @@ export async function runEmulator(options: EmulatorCliOptions): Promise<ExitCode
   await emit(emulator.hostPort + '\n');
   say(`gmail-token emulator listening on ${emulator.origin}`);
   say(`  export GMAIL_TOKEN_EMULATOR_HOST=${emulator.hostPort}`);
+  say(`  SMTP (XOAUTH2; plain, or STARTTLS with a test-only certificate): ${emulator.smtpHostPort}`);
+  say(`  export GMAIL_TOKEN_SMTP_HOST=${emulator.smtpHostPort}`);
+  say(`  IMAP (XOAUTH2; plain, or STARTTLS with the same certificate): ${emulator.imapHostPort}`);
+  say(`  export GMAIL_TOKEN_IMAP_HOST=${emulator.imapHostPort}`);
+  say(`  the test-only certificate, for mail programs that insist on TLS: ${emulator.origin}/emulator/v1/tls-certificate.pem`);
   say(`  credentials.json for its Desktop client: ${credentialsPath ?? `${emulator.origin}/emulator/v1/credentials.json`}`);
   say(`  messages sent through it: ${emulator.origin}/emulator/v1/messages`);
   say('Press Ctrl-C to stop.');
