@@ -88,6 +88,31 @@ function hostPortOf(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+/** HTTP on the port asked for, SMTP and IMAP on free ones; one port taken leaves none listening. */
+type Listening = { server: Server; destroySockets(): void };
+
+async function listenAll(host: string, port: number, servers: [Listening, Listening, Listening]): Promise<{ ports: [number, number, number]; closeAll(): Promise<void> }> {
+  const closeAll = () =>
+    Promise.all(
+      servers.map(
+        ({ server, destroySockets }) =>
+          new Promise<void>((resolve) => {
+            if (!server.listening) return resolve();
+            server.close(() => resolve());
+            destroySockets();
+          }),
+      ),
+    ).then(() => undefined);
+  try {
+    const [http, smtp, imap] = servers;
+    const ports = await Promise.all([listen(http.server, port, host), listen(smtp.server, 0, host), listen(imap.server, 0, host)]);
+    return { ports, closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
   const store = new GrantStore();
@@ -105,17 +130,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...keeping({ messages }, mailLogins),
     credentialsFile: (client) => credentialsFor(origin, client ?? defaultClient),
   };
-  const http = createEmulatorServer({ ctx, received, log: options.log, ownHosts: () => hosts });
-  const smtp = createLineServer(() => smtpSession(ctx));
-  const imap = createLineServer(() => imapSession(ctx));
-  const port = await listen(http.server, options.port ?? 0, host);
+  const { ports, closeAll } = await listenAll(host, options.port ?? 0, [
+    createEmulatorServer({ ctx, received, log: options.log, ownHosts: () => hosts }),
+    createLineServer(() => smtpSession(ctx)),
+    createLineServer(() => imapSession(ctx)),
+  ]);
+  const [port, smtpPort, imapPort] = ports;
   const hostPort = hostPortOf(host, port);
   hosts = ownHosts(hostPort, port);
   origin = `http://${hostPort}`;
-  const smtpHostPort = hostPortOf(host, await listen(smtp.server, 0, host));
-  const imapHostPort = hostPortOf(host, await listen(imap.server, 0, host));
+  const smtpHostPort = hostPortOf(host, smtpPort);
+  const imapHostPort = hostPortOf(host, imapPort);
   let closing: Promise<void> | undefined;
-  const servers = [http, smtp, imap];
   const emulator: Emulator = {
     host,
     port,
@@ -131,16 +157,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     addClient: (client) => store.addClient(client),
     credentialsFile: ctx.credentialsFile,
     revokeAll: () => store.revokeAll(),
-    close: () =>
-      (closing ??= Promise.all(
-        servers.map(
-          ({ server, destroySockets }) =>
-            new Promise<void>((resolve) => {
-              server.close(() => resolve());
-              destroySockets();
-            }),
-        ),
-      ).then(() => undefined)),
+    close: () => (closing ??= closeAll()),
   };
   return emulator;
 }
