@@ -24,6 +24,17 @@ export interface Refusal {
  */
 const IMAP_OFF = /IMAP[^.]*\b(disabled|not enabled)\b|not enabled for IMAP/i;
 
+/**
+ * A server's words as they may be shown: a server that echoes a command back would otherwise put
+ * the XOAUTH2 string (or a token) on screen, so long runs with digits and capitals, as tokens and
+ * base64 have, are cut out, and so is the exact token; the rest is kept to 160 characters.
+ */
+export function quoteServer(text: string, secrets: readonly string[] = []): string {
+  let quoted = secrets.filter(Boolean).reduce((sofar, secret) => sofar.split(secret).join('[…]'), text);
+  quoted = quoted.replace(/[A-Za-z0-9+/=._-]{24,}/g, (run) => (/\d/.test(run) && /[A-Z]/.test(run) ? '[…]' : run));
+  return quoted.length > 160 ? `${quoted.slice(0, 160)}…` : quoted;
+}
+
 /** Why the server said no, in one or two sentences with the fix; never the challenge itself. */
 export function explainRefusal(refusal: Refusal): string {
   const name = NAMES[refusal.protocol];
@@ -36,7 +47,7 @@ export function explainRefusal(refusal: Refusal): string {
   if (!refusal.accountConfirmed) {
     return `${name} refused the login as ${refusal.user}, which may not be the token's account. Mint with the email scope (\`-s full,email\`) so check logs in as the account Google names.`;
   }
-  const reply = refusal.reply.length > 160 ? `${refusal.reply.slice(0, 160)}…` : refusal.reply;
+  const reply = quoteServer(refusal.reply);
   const status = refusal.challenge?.status ? `, status ${refusal.challenge.status}` : '';
   return `${name} refused the token for ${refusal.user} (${reply}${status}). Check the token with \`gmail-token check\` and mint a new one if it was revoked.`;
 }

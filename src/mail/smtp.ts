@@ -1,4 +1,5 @@
 import { targetName, type MailTarget } from '../core/mail-hosts.js';
+import { quoteServer } from '../core/mail-refusal.js';
 import { decodeChallenge, xoauth2Response } from '../core/xoauth2.js';
 import { Conversation, MailWireError, type MailConnector } from './conversation.js';
 
@@ -24,9 +25,9 @@ async function readReply(talk: Conversation, what: string): Promise<Reply> {
   }
 }
 
-async function expect(talk: Conversation, what: string, code: number, step: string): Promise<Reply> {
+async function expectReply(talk: Conversation, what: string, code: number, step: string): Promise<Reply> {
   const reply = await readReply(talk, what);
-  if (reply.code !== code) throw new MailWireError(`${what} answered ${step} with ${reply.code} ${reply.lines[0] ?? ''}`.trim());
+  if (reply.code !== code) throw new MailWireError(`${what} answered ${step} with ${reply.code} ${quoteServer(reply.lines[0] ?? '')}`.trim());
   return reply;
 }
 
@@ -36,7 +37,7 @@ function offersXoauth2(ehlo: Reply): boolean {
 
 async function hello(talk: Conversation, what: string): Promise<Reply> {
   talk.send('EHLO localhost');
-  return expect(talk, what, 250, 'EHLO');
+  return expectReply(talk, what, 250, 'EHLO');
 }
 
 async function authenticate(talk: Conversation, what: string, user: string, accessToken: string): Promise<LoginOutcome> {
@@ -61,12 +62,12 @@ export async function smtpLogin(target: MailTarget, user: string, accessToken: s
   const what = `the SMTP server ${targetName(target)}`;
   const talk = new Conversation(await connector.connect(target), what);
   try {
-    await expect(talk, what, 220, 'the connection');
+    await expectReply(talk, what, 220, 'the connection');
     let ehlo = await hello(talk, what);
     if (target.security === 'starttls') {
       if (!ehlo.lines.some((line) => /^STARTTLS$/i.test(line.trim()))) throw new MailWireError(`${what} does not offer STARTTLS, so the token is not sent to it.`);
       talk.send('STARTTLS');
-      await expect(talk, what, 220, 'STARTTLS');
+      await expectReply(talk, what, 220, 'STARTTLS');
       await talk.upgrade((plain) => connector.startTls(plain, target));
       ehlo = await hello(talk, what);
     }
