@@ -125,6 +125,16 @@ describe("the README's mail-program recipes", () => {
     expect(refreshes()).toBe(0);
   });
 
+  it('msmtp: with `tls off`, the quickest try against the address `gmail-token emulator` prints, also sends', async () => {
+    let text = msmtprc();
+    text = replaceLine(text, 'tls on', 'tls off');
+    text = replaceLine(text, 'tls_starttls on', 'tls_starttls off');
+    writeFileSync(join(home, '.msmtprc'), text, { mode: 0o600 });
+    const result = await run('msmtp', ['friend@example.org'], { cwd: home, env, input: 'Subject: plain\n\nOver loopback.\n' });
+    expect(result.code, result.output).toBe(0);
+    expectDelivered(/Subject: plain/);
+  });
+
   it('msmtp: an expired stored token is refreshed once and written back, then reused', async () => {
     writeFileSync(join(home, '.msmtprc'), msmtprc(), { mode: 0o600 });
     const stale = JSON.parse(readFileSync(tokenFile(), 'utf8')) as Record<string, unknown>;
