@@ -88,10 +88,10 @@ function hostPortOf(host: string, port: number): string {
   return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-/** HTTP on the port asked for, SMTP and IMAP on free ones; one port taken leaves none listening. */
+/** HTTP, SMTP and IMAP on the ports asked for (0: any free one); one port taken leaves none listening. */
 type Listening = { server: Server; destroySockets(): void };
 
-async function listenAll(host: string, port: number, servers: [Listening, Listening, Listening]): Promise<{ ports: [number, number, number]; closeAll(): Promise<void> }> {
+async function listenAll(host: string, ports: [number, number, number], servers: [Listening, Listening, Listening]): Promise<{ ports: [number, number, number]; closeAll(): Promise<void> }> {
   const closeAll = () =>
     Promise.all(
       servers.map(
@@ -105,8 +105,8 @@ async function listenAll(host: string, port: number, servers: [Listening, Listen
     ).then(() => undefined);
   try {
     const [http, smtp, imap] = servers;
-    const ports = await Promise.all([listen(http.server, port, host), listen(smtp.server, 0, host), listen(imap.server, 0, host)]);
-    return { ports, closeAll };
+    const bound = await Promise.all([listen(http.server, ports[0], host), listen(smtp.server, ports[1], host), listen(imap.server, ports[2], host)]);
+    return { ports: bound, closeAll };
   } catch (error) {
     await closeAll();
     throw error;
@@ -130,7 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...keeping({ messages }, mailLogins),
     credentialsFile: (client) => credentialsFor(origin, client ?? defaultClient),
   };
-  const { ports, closeAll } = await listenAll(host, options.port ?? 0, [
+  const { ports, closeAll } = await listenAll(host, [options.port ?? 0, options.smtpPort ?? 0, options.imapPort ?? 0], [
     createEmulatorServer({ ctx, received, log: options.log, ownHosts: () => hosts }),
     createLineServer(() => smtpSession(ctx)),
     createLineServer(() => imapSession(ctx)),

@@ -78,6 +78,8 @@ export interface Emulator {
 export interface EmulatorOptions {
   host?: string;
   port?: number;
+  smtpPort?: number;
+  imapPort?: number;
   clients?: EmulatorClient[];
   behaviour?: Partial<EmulatorBehaviour>;
   log?: (line: string) => void;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followConsent } from '../helpers/browser.js';
@@ -86,5 +87,25 @@ describe('check --smtp / --imap with the built CLI against `gmail-token emulator
     const checked = await runCliToEnd(['check', '--token-file', 'full.json', '--imap'], { cwd: workspace.dir, env: { ...env, GMAIL_TOKEN_IMAP_HOST: 'imap.example' } });
     expect(checked.code).toBe(2);
     expect(checked.stderr.trim().split('\n')).toEqual(['error: GMAIL_TOKEN_IMAP_HOST="imap.example" is not host:port. Use what `gmail-token emulator` printed, e.g. 127.0.0.1:1143.']);
+  });
+
+  it('--smtp-port and --imap-port fix the ports, for a mail program configured once; a bad one is exit 2', async () => {
+    const free = async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    };
+    const [smtp, imap] = [await free(), await free()];
+    const run = runCli(['emulator', '--smtp-port', String(smtp), '--imap-port', String(imap)], { cwd: workspace.dir });
+    await run.waitForStderr(/Press Ctrl-C to stop/);
+    expect(run.stderr()).toContain(`export GMAIL_TOKEN_SMTP_HOST=127.0.0.1:${smtp}\n`);
+    expect(run.stderr()).toContain(`export GMAIL_TOKEN_IMAP_HOST=127.0.0.1:${imap}\n`);
+    run.child.kill('SIGTERM');
+    await run.exit;
+    const bad = await runCliToEnd(['emulator', '--imap-port', '99999'], { cwd: workspace.dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --imap-port "99999" is not a port\./);
   });
 });

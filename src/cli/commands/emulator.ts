@@ -8,6 +8,8 @@ import { shown } from '../../core/terminal.js';
 
 export interface EmulatorCliOptions {
   port: string;
+  smtpPort: string;
+  imapPort: string;
   host: string;
   autoApprove: boolean;
   writeCredentials?: string;
@@ -30,16 +32,20 @@ function stopped(): Promise<NodeJS.Signals> {
 /** SPEC `emulator`: host:port on stdout, one line per request on stderr, stops on Ctrl-C. */
 export async function runEmulator(options: EmulatorCliOptions): Promise<ExitCode> {
   const port = parsePort(options.port);
+  const smtpPort = parsePort(options.smtpPort, '--smtp-port');
+  const imapPort = parsePort(options.imapPort, '--imap-port');
   const host = loopbackHost(options.host);
   const credentialsPath = options.writeCredentials === undefined ? undefined : resolve(options.writeCredentials);
   if (credentialsPath) await planOutput(credentialsPath, { force: options.force, update: false });
   const emulator = await startEmulator({
     host,
     port,
+    smtpPort,
+    imapPort,
     behaviour: { consent: options.autoApprove ? 'approve' : 'page' },
     log: (line) => say(line),
   }).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`Cannot listen on ${host}:${port} (${error.code ?? 'error'}). Pick another --port.`);
+    throw new UsageError(`Cannot listen on ${host} at ports ${port}, ${smtpPort} and ${imapPort} (${error.code ?? 'error'}). Pick other --port, --smtp-port or --imap-port values.`);
   });
   if (credentialsPath) await writeFileAtomic(credentialsPath, JSON.stringify(emulator.credentialsFile(), null, 2) + '\n');
   await emit(emulator.hostPort + '\n');
