@@ -71,6 +71,7 @@ describe('check --smtp / --imap with the built CLI against `gmail-token emulator
     const checked = await runCliToEnd(['check', '--token-file', 'send.json', '--smtp', '--imap'], { cwd: workspace.dir, env });
     expect(checked.code).toBe(1);
     expect(checked.stderr).toContain(`SMTP:     refused at ${env.GMAIL_TOKEN_SMTP_HOST}`);
+    expect(checked.stderr).toContain(`IMAP:     refused at ${env.GMAIL_TOKEN_IMAP_HOST}\n            Gmail's IMAP refused the token: it lacks https://mail.google.com/`);
     expect(checked.stderr).toContain("error: Gmail's SMTP refused the token: it lacks https://mail.google.com/, the only scope Gmail's SMTP, IMAP and POP accept. Mint again with `gmail-token mint -s full,email`.");
     expect(checked.stderr).not.toContain(token);
     expect(checked.stderr).not.toMatch(/eyJ|334|ya29/);

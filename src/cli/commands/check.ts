@@ -23,10 +23,12 @@ function mailLogins(options: CheckCliOptions): MailLogins | undefined {
   return { targets, connector: netConnector };
 }
 
-function describeLogin(name: string, result: MailLoginResult | null): void {
+/** Each refusal says its cause here, unless it is the one the error line at the end gives. */
+function describeLogin(name: string, result: MailLoginResult | null, mainProblem: string | null): void {
   if (!result) return;
   if (result.ok) say(`  ${name}:     `, `${paint.green('logged in')} to ${result.server} as ${result.user ?? ''}, and out`);
   else say(`  ${name}:     `, `${paint.red('refused')} at ${result.server}`);
+  if (result.problem && result.problem !== mainProblem) say(`            ${result.problem}`);
 }
 
 function minutesUntil(iso: string): string {
@@ -59,8 +61,8 @@ function describe(report: CheckReport): void {
   describeStoredAccess(report);
   if (report.refresh_token_expiry) say(`  refresh token expires ${report.refresh_token_expiry}`);
   if (report.test_message_id) say(`  test message sent, Gmail id ${report.test_message_id}`);
-  describeLogin('SMTP', report.smtp);
-  describeLogin('IMAP', report.imap);
+  describeLogin('SMTP', report.smtp, report.problem);
+  describeLogin('IMAP', report.imap, report.problem);
   if (!report.full_mail_scope && !report.smtp && !report.imap) say(`  ${NO_FULL_MAIL_SCOPE}`);
 }
 
