@@ -39,7 +39,7 @@ describe('check', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(Object.keys(report).sort()).toEqual(
-      ['access_token_expiry', 'account', 'can_send', 'client_id', 'ok', 'problem', 'refresh_token_expires_soon', 'refresh_token_expiry', 'scopes', 'source', 'stored_access_token_expiry', 'stored_access_token_fresh', 'test_message_id'].sort(),
+      ['access_token_expiry', 'account', 'can_send', 'client_id', 'full_mail_scope', 'imap', 'ok', 'problem', 'smtp', 'refresh_token_expires_soon', 'refresh_token_expiry', 'scopes', 'source', 'stored_access_token_expiry', 'stored_access_token_fresh', 'test_message_id'].sort(),
     );
     expect(report).toMatchObject({ ok: true, can_send: true, account: 'tester@example.com', client_id: h.emulator.defaultClient.clientId, problem: null });
     expect(Date.parse(report.access_token_expiry)).toBeGreaterThan(Date.now());

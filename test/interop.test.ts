@@ -10,7 +10,6 @@ import { envLine } from '../src/core/dotenv.js';
 import { runCli } from './helpers/cli.js';
 import { mintTokenFile } from './helpers/mint.js';
 import { useEmulatorHarness } from './helpers/harness.js';
-import { startXoauth2Server } from './helpers/smtp.js';
 
 /** Debian's interpreter, where apt's python3-google-auth lives (not a pyenv one on PATH). */
 const PYTHON = '/usr/bin/python3';
@@ -56,38 +55,35 @@ print(json.dumps({"token": creds.token, "valid": creds.valid, "client_id": creds
     expect(await isLiveAccessToken(result.token)).toBe(true);
   });
 
-  it('nodemailer: the env lines of `mint -f env` drive its OAuth2 transport through an SMTP server checking XOAUTH2', async () => {
+  it("nodemailer: the env lines of `mint -f env` drive its OAuth2 transport through the emulator's SMTP, which checks XOAUTH2 as Gmail does", async () => {
     const run = runCli(['mint', '--no-open', '-f', 'env', '-s', 'full'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     await followConsent(await run.consentUrl());
     const minted = await run.exit;
     expect(minted.code).toBe(0);
     const env = Object.fromEntries(minted.stdout.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
 
-    const smtp = await startXoauth2Server(`${h.emulator.origin}/tokeninfo`);
-    try {
-      const transport = nodemailer.createTransport({
-        host: '127.0.0.1',
-        port: smtp.port,
-        secure: false,
-        ignoreTLS: true,
-        auth: {
-          type: 'OAuth2',
-          user: 'tester@example.com',
-          clientId: env.GMAIL_API_CLIENT_ID,
-          clientSecret: env.GMAIL_API_CLIENT_SECRET,
-          refreshToken: env.GMAIL_API_REFRESH_TOKEN,
-          accessUrl: `${h.emulator.origin}/token`,
-        },
-      });
-      await transport.sendMail({ from: 'tester@example.com', to: 'friend@example.org', subject: 'interop', text: 'hello' });
-      transport.close();
-    } finally {
-      await smtp.close();
-    }
-    expect(smtp.logins).toHaveLength(1);
-    expect(smtp.logins[0]?.user).toBe('tester@example.com');
-    expect(await isLiveAccessToken(smtp.logins[0]?.token ?? '')).toBe(true);
-    expect(smtp.delivered[0]).toMatch(/Subject: interop/);
+    h.emulator.messages.length = 0;
+    h.emulator.mailLogins.length = 0;
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: Number(h.emulator.smtpHostPort.split(':')[1]),
+      secure: false,
+      ignoreTLS: true,
+      auth: {
+        type: 'OAuth2',
+        user: 'tester@example.com',
+        clientId: env.GMAIL_API_CLIENT_ID,
+        clientSecret: env.GMAIL_API_CLIENT_SECRET,
+        refreshToken: env.GMAIL_API_REFRESH_TOKEN,
+        accessUrl: `${h.emulator.origin}/token`,
+      },
+    });
+    await transport.sendMail({ from: 'tester@example.com', to: 'friend@example.org', subject: 'interop', text: 'hello' });
+    transport.close();
+    expect(h.emulator.mailLogins).toHaveLength(1);
+    expect(h.emulator.mailLogins[0]).toMatchObject({ protocol: 'smtp', user: 'tester@example.com', accepted: true });
+    expect(await isLiveAccessToken(h.emulator.mailLogins[0]?.token ?? '')).toBe(true);
+    expect(h.emulator.messages[0]?.message).toMatch(/Subject: interop/);
   });
 
   it("python-dotenv (Debian's python3-dotenv), which Django settings often load .env with, reads what mint writes", async () => {

@@ -74,6 +74,9 @@ describe('check reports', () => {
       refresh_token_expiry: null,
       refresh_token_expires_soon: false,
       test_message_id: null,
+      full_mail_scope: false,
+      smtp: null,
+      imap: null,
       problem: null,
     });
     expect(new Date(report.access_token_expiry ?? '').getTime()).toBeGreaterThan(Date.now() + HOUR - 60_000);
@@ -168,6 +171,9 @@ describe('refreshing, where Google answers oddly', () => {
       refresh_token_expiry: null,
       refresh_token_expires_soon: false,
       test_message_id: null,
+      full_mail_scope: false,
+      smtp: null,
+      imap: null,
       problem: 'why',
     });
   });

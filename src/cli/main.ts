@@ -54,6 +54,8 @@ function checkCommand(): Command {
     .description('check that a stored token still refreshes and can send mail')
     .option('--json', 'print the report as JSON on stdout', false)
     .option('--send-test <address>', 'also send a short test message to this address')
+    .option('--smtp', "also log in to Gmail's SMTP with XOAUTH2 and out again, sending nothing ($GMAIL_TOKEN_SMTP_HOST to go elsewhere)", false)
+    .option('--imap', "also log in to Gmail's IMAP with XOAUTH2 and out again ($GMAIL_TOKEN_IMAP_HOST to go elsewhere)", false)
     .action(async (options) => (await import('./commands/check.js')).runCheck(options));
 }
 
@@ -68,6 +70,8 @@ function emulatorCommand(): Command {
   return new Command('emulator')
     .description("run a local stand-in for Google's OAuth and Gmail-send endpoints")
     .option('--port <n>', 'port to listen on, 0 for any free one', '0')
+    .option('--smtp-port <n>', 'port of its SMTP (XOAUTH2), 0 for any free one', '0')
+    .option('--imap-port <n>', 'port of its IMAP (XOAUTH2), 0 for any free one', '0')
     .option('--host <address>', 'loopback address to listen on', '127.0.0.1')
     .option('--auto-approve', 'grant consent at once instead of showing Allow and Deny', false)
     .option('--write-credentials <file>', "write a credentials.json for the emulator's Desktop client")

@@ -11,9 +11,9 @@ function wholeNumber(value: string, min: number, max: number): number | undefine
   return number >= min && number <= max ? number : undefined;
 }
 
-export function parsePort(value: string): number {
+export function parsePort(value: string, option = '--port'): number {
   const port = wholeNumber(value, 0, 65_535);
-  if (port === undefined) throw new UsageError(`--port ${shown(value)} is not a port. Use a whole number from 1 to 65535, or 0 for any free port.`);
+  if (port === undefined) throw new UsageError(`${option} ${shown(value)} is not a port. Use a whole number from 1 to 65535, or 0 for any free port.`);
   return port;
 }
 

@@ -19,6 +19,9 @@ import type { WaitingAdvice } from '../oauth/waiting.js';
 import { accessTokenFor } from '../oauth/token-cache.js';
 import { approveConsent } from './approve.js';
 import { neutralise } from '../core/terminal.js';
+import { mailTarget } from '../core/mail-hosts.js';
+import { NO_FULL_MAIL_SCOPE } from '../core/mail-refusal.js';
+import { netConnector } from '../mail/sockets.js';
 
 /** What a finished step did, in a few words, and any lines that show it. */
 export interface StepOutcome {
@@ -105,12 +108,27 @@ function headersOf(message: string): string[] {
   return head.split(/\r?\n/).filter((line) => /^(From|To|Subject):/i.test(line)).map(neutralise);
 }
 
+/**
+ * `check --smtp --imap` against the emulator's own SMTP and IMAP, when the token has the scope
+ * they need; otherwise one line on why it was not tried (the demo mints gmail.send).
+ */
+async function mailLoginLines(session: DemoSession, stored: StoredToken, fullMailScope: boolean): Promise<string[]> {
+  if (!fullMailScope) return [`SMTP/IMAP login not tried: ${NO_FULL_MAIL_SCOPE}`];
+  const targets = [mailTarget('smtp', session.emulator.smtpHostPort), mailTarget('imap', session.emulator.imapHostPort)];
+  const report = await checkToken({ stored, secrets: secretsOf(stored), endpoints: session.endpoints, mailLogins: { targets, connector: netConnector }, now: session.now });
+  const results = [report.smtp, report.imap].filter((result) => result !== null);
+  const refused = results.find((result) => !result.ok);
+  if (refused) throw new FlowError(refused.problem ?? 'a mail login was refused.');
+  return results.map((result) => `logged in over XOAUTH2 to ${result.server} as ${result.user ?? ''} and out (check --smtp --imap)`);
+}
+
 export async function sendStep(session: DemoSession, stored: StoredToken): Promise<StepOutcome> {
   const report = await checkToken({ stored, secrets: secretsOf(stored), endpoints: session.endpoints, sendTestTo: DEMO_RECIPIENT, now: session.now });
   if (!report.ok) throw new FlowError(report.problem ?? 'the token cannot send mail.');
   const message = session.emulator.messages.find((sent) => sent.id === report.test_message_id);
   if (!message) throw new FlowError('Gmail gave a message id, but the emulator holds no such message.');
-  return { did: `token works; test message sent to ${DEMO_RECIPIENT}`, shown: [`the emulator's Gmail received: ${headersOf(message.message).join('  ')}`] };
+  const logins = await mailLoginLines(session, stored, report.full_mail_scope);
+  return { did: `token works; test message sent to ${DEMO_RECIPIENT}`, shown: [`the emulator's Gmail received: ${headersOf(message.message).join('  ')}`, ...logins] };
 }
 
 function tokenRequests(session: DemoSession): number {

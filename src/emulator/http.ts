@@ -6,6 +6,7 @@ type HeaderMap = Record<string, string | string[] | undefined>;
 export type Reply =
   | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
   | { kind: 'html'; status: number; html: string; headers?: Record<string, string> }
+  | { kind: 'text'; status: number; text: string; type: string }
   | { kind: 'redirect'; location: string }
   | { kind: 'reset' }
   | { kind: 'hang' };
@@ -78,6 +79,10 @@ export function writeReply(res: ServerResponse, reply: Reply): void {
     case 'html':
       res.writeHead(reply.status, { ...HTML_HEADERS, ...reply.headers });
       res.end(reply.html);
+      return;
+    case 'text':
+      res.writeHead(reply.status, { 'Content-Type': reply.type, 'X-Content-Type-Options': 'nosniff' });
+      res.end(reply.text);
       return;
     case 'redirect':
       // Google's consent redirect carries the code; no-referrer keeps it out of the next page's Referer.

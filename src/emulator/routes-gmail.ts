@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Handler } from './context.js';
+import type { Context, Handler } from './context.js';
 import { ownEntry } from '../core/own-entry.js';
 import { FAULT_DOMAIN, GMAIL_ERRORS, gmailErrorBody, type GmailError } from './gmail-errors.js';
 import { Rejection, apiError, bearerChallenge, bearerToken, json, unauthenticated, type Reply } from './http.js';
+import { TEST_ONLY_CERTIFICATE } from './mail-tls.js';
 import { canSendMail } from './scopes.js';
-import type { EmulatorBehaviour } from './types.js';
+import type { EmulatorBehaviour, SentMessage } from './types.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 /** An RFC 2822 header block needs a recipient before Gmail will send anything. */
@@ -69,15 +70,25 @@ export const sendPost: Handler = (ctx, call) => {
   const { raw, message } = decodeRaw(payload.raw);
   const asked = recipientFault(message);
   if (asked) return gmailError(asked);
-  const id = randomBytes(8).toString('hex');
   // Replying into a known thread keeps it; anything else starts a new one, like a fresh send.
   const known = ctx.messages.some((m) => m.threadId === payload.threadId);
-  const threadId = known && typeof payload.threadId === 'string' ? payload.threadId : id;
-  const receivedAt = new Date().toISOString();
-  ctx.messages.push({ id, threadId, account: access.grant.account, raw, message, receivedAt });
-  return json(200, { id, threadId, labelIds: ['SENT'] });
+  const threadId = known && typeof payload.threadId === 'string' ? payload.threadId : undefined;
+  const sent = mailMessage(ctx, access.grant.account, message, { raw, threadId });
+  return json(200, { id: sent.id, threadId: sent.threadId, labelIds: ['SENT'] });
 };
+
+/** Keeps a sent message, whichever way it came (the API's send, or the emulator's SMTP). */
+export function mailMessage(ctx: Context, account: string, message: string, given: { raw?: string; threadId?: string } = {}): SentMessage {
+  const id = randomBytes(8).toString('hex');
+  const raw = given.raw ?? Buffer.from(message, 'utf8').toString('base64url');
+  const sent: SentMessage = { id, threadId: given.threadId ?? id, account, raw, message, receivedAt: new Date().toISOString() };
+  ctx.keepMessage(sent);
+  return sent;
+}
 
 export const messagesGet: Handler = (ctx) => json(200, ctx.messages);
 
 export const credentialsGet: Handler = (ctx) => json(200, ctx.credentialsFile());
+
+/** The test-only certificate of the emulator's STARTTLS (mail-tls.ts), for mail programs to trust. */
+export const certificateGet: Handler = () => ({ kind: 'text', status: 200, text: TEST_ONLY_CERTIFICATE, type: 'application/x-pem-file' });

@@ -4,10 +4,11 @@ import type { Call, Context, Handler } from './context.js';
 import { BodyTooLarge, Rejection, apiError, firstValues, json, readBody, writeReply, type Reply } from './http.js';
 import { DECISION_PATH } from './pages.js';
 import { consentGet, decisionPost } from './routes-consent.js';
-import { credentialsGet, messagesGet, sendPost } from './routes-gmail.js';
+import { certificateGet, credentialsGet, messagesGet, sendPost } from './routes-gmail.js';
 import { revokePost, tokenInfo, userinfoGet } from './routes-oauth.js';
 import { tokenPost } from './routes-token.js';
 import type { RecordedRequest } from './types.js';
+import { KEEP_LIMITS, keepBounded } from './bounds.js';
 
 const BODY_LIMIT = 64 * 1024;
 /** Gmail's simple-upload send takes bigger bodies than the OAuth endpoints. */
@@ -34,12 +35,15 @@ const ROUTES = new Map<string, Route>([
   ['/gmail/v1/users/me/messages/send', { handlers: { POST: sendPost }, limit: SEND_BODY_LIMIT }],
   ['/emulator/v1/messages', { handlers: { GET: messagesGet } }],
   ['/emulator/v1/credentials.json', { handlers: { GET: credentialsGet } }],
+  ['/emulator/v1/tls-certificate.pem', { handlers: { GET: certificateGet } }],
 ]);
 
 export interface ServerParts {
   ctx: Context;
   received: RecordedRequest[];
   log: ((line: string) => void) | undefined;
+  /** The Host values that name this emulator: its loopback names with its port. */
+  ownHosts(): ReadonlySet<string>;
 }
 
 function run(handler: Handler, ctx: Context, call: Call): Reply {
@@ -72,14 +76,23 @@ function isForm(req: IncomingMessage): boolean {
   return (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 }
 
+/** What a kept request costs: its body, plus a little for the rest. */
+const recordSize = (record: RecordedRequest) => record.body.length + 512;
+
 async function dispatch(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   const method = req.method ?? 'GET';
   const path = url.pathname;
+  logOnClose(parts.log, res, method, path);
+  // DNS rebinding: a web page whose name now points at 127.0.0.1 reaches the emulator with its own
+  // name in Host. RFC 9110 §15.5.20: 421 is for a request sent to a server that will not answer for it.
+  if (!parts.ownHosts().has((req.headers.host ?? '').toLowerCase())) {
+    writeReply(res, apiError(421, 'This emulator answers only requests addressed to 127.0.0.1, localhost or [::1] with its port.', 'MISDIRECTED'));
+    return;
+  }
   // Recorded on arrival so `received` keeps arrival order even when bodies finish out of order.
   const record: RecordedRequest = { method, path, query: firstValues(url.searchParams), headers: { ...req.headers }, body: '', form: {} };
-  parts.received.push(record);
-  logOnClose(parts.log, res, method, path);
+  keepBounded(parts.received, record, recordSize, KEEP_LIMITS.received);
   const limit = ROUTES.get(path)?.limit ?? BODY_LIMIT;
   try {
     record.body = await readBody(req, limit);

@@ -48,6 +48,14 @@ export interface SentMessage {
   receivedAt: string;
 }
 
+/** An XOAUTH2 login at the emulator's SMTP or IMAP, for tests to check (its tokens are the emulator's own). */
+export interface MailLogin {
+  protocol: 'smtp' | 'imap';
+  user: string;
+  token: string;
+  accepted: boolean;
+}
+
 export interface Emulator {
   readonly host: string;
   readonly port: number;
@@ -57,6 +65,10 @@ export interface Emulator {
   behaviour: EmulatorBehaviour;
   readonly received: RecordedRequest[];
   readonly messages: SentMessage[];
+  readonly mailLogins: MailLogin[];
+  /** `127.0.0.1:<port>` of its SMTP and IMAP (plain TCP with STARTTLS), for GMAIL_TOKEN_SMTP_HOST / GMAIL_TOKEN_IMAP_HOST. */
+  readonly smtpHostPort: string;
+  readonly imapHostPort: string;
   addClient(client: EmulatorClient): void;
   credentialsFile(client?: EmulatorClient): object;
   revokeAll(): void;
@@ -66,6 +78,8 @@ export interface Emulator {
 export interface EmulatorOptions {
   host?: string;
   port?: number;
+  smtpPort?: number;
+  imapPort?: number;
   clients?: EmulatorClient[];
   behaviour?: Partial<EmulatorBehaviour>;
   log?: (line: string) => void;

@@ -7,6 +7,10 @@ import { storedAccessFresh } from '../core/token-cache.js';
 import { sendTestMessage } from './gmail.js';
 import { describeFailure, googleFailure, type ClientSecrets, type HttpPolicy } from './google.js';
 import { refreshAccess } from './refresh.js';
+import type { MailTarget } from '../core/mail-hosts.js';
+import { hasFullMailScope } from '../core/xoauth2.js';
+import type { MailConnector } from '../mail/conversation.js';
+import { tryMailLogin, type MailLoginResult } from './mail-login.js';
 
 /** What `check` found; `--json` prints exactly these fields (documented in the README). */
 export interface CheckReport {
@@ -23,6 +27,11 @@ export interface CheckReport {
   refresh_token_expiry: string | null;
   refresh_token_expires_soon: boolean;
   test_message_id: string | null;
+  /** Whether Gmail's SMTP, IMAP and POP would take the token (https://mail.google.com/). */
+  full_mail_scope: boolean;
+  /** `--smtp` / `--imap` results; null when not asked for. */
+  smtp: MailLoginResult | null;
+  imap: MailLoginResult | null;
   problem: string | null;
 }
 
@@ -41,6 +50,9 @@ export function failedCheckReport(source: string, problem: string): CheckReport 
     refresh_token_expiry: null,
     refresh_token_expires_soon: false,
     test_message_id: null,
+    full_mail_scope: false,
+    smtp: null,
+    imap: null,
     problem,
   };
 }
@@ -84,7 +96,26 @@ async function sendTest(report: CheckReport, client: OAuth2Client, sendUrl: stri
   }
 }
 
+/** `--smtp` / `--imap`: where each login goes, and the sockets to get there. */
+export interface MailLogins {
+  targets: MailTarget[];
+  connector: MailConnector;
+}
+
+/** Each requested login in turn; the first refusal becomes the report's problem unless one is there. */
+async function logIn(report: CheckReport, logins: MailLogins, token: { accessToken: string; accountConfirmed: boolean }): Promise<void> {
+  for (const target of logins.targets) {
+    const result = await tryMailLogin({ ...token, target, account: report.account, scopes: report.scopes, connector: logins.connector });
+    report[target.protocol] = result;
+    if (!result.ok) {
+      report.ok = false;
+      report.problem ??= result.problem;
+    }
+  }
+}
+
 export interface CheckRequest {
+  mailLogins?: MailLogins;
   stored: StoredToken;
   secrets: ClientSecrets;
   endpoints: GoogleEndpoints;
@@ -118,9 +149,13 @@ export async function checkToken(request: CheckRequest): Promise<CheckReport> {
     refresh_token_expiry: expiry ? expiry.toISOString() : null,
     refresh_token_expires_soon: expiry !== undefined && expiry.getTime() - request.now().getTime() < SOON_MS,
     test_message_id: null,
+    full_mail_scope: hasFullMailScope(scopes),
+    smtp: null,
+    imap: null,
     problem: sending ? null : 'The token works but cannot send mail: mint again with --scope gmail.send.',
   };
   if (sending && request.sendTestTo) await sendTest(report, fresh.client, endpoints.send, request);
+  if (request.mailLogins) await logIn(report, request.mailLogins, { accessToken: fresh.accessToken, accountConfirmed: email !== undefined });
   return report;
 }
 

@@ -1,12 +1,34 @@
 import { FlowError } from '../../core/errors.js';
 import { parseAddress } from '../../core/message.js';
-import { checkToken, failedCheckReport, type CheckReport } from '../../oauth/check.js';
+import { MAIL_HOST_VARIABLES, mailTarget, type MailProtocol } from '../../core/mail-hosts.js';
+import { NO_FULL_MAIL_SCOPE } from '../../core/mail-refusal.js';
+import { netConnector } from '../../mail/sockets.js';
+import { checkToken, failedCheckReport, type CheckReport, type MailLogins } from '../../oauth/check.js';
+import type { MailLoginResult } from '../../oauth/mail-login.js';
 import { emit, paint, say, success, warn } from '../render.js';
 import { storedClient, type StoredClientCliOptions } from './stored.js';
 
 export interface CheckCliOptions extends StoredClientCliOptions {
   json: boolean;
   sendTest?: string;
+  smtp: boolean;
+  imap: boolean;
+}
+
+/** The servers --smtp / --imap log in to, checked before anything is sent anywhere. */
+function mailLogins(options: CheckCliOptions): MailLogins | undefined {
+  const protocols = (['smtp', 'imap'] as const).filter((protocol) => options[protocol]);
+  if (protocols.length === 0) return undefined;
+  const targets = protocols.map((protocol: MailProtocol) => mailTarget(protocol, process.env[MAIL_HOST_VARIABLES[protocol]]));
+  return { targets, connector: netConnector };
+}
+
+/** Each refusal says its cause here, unless it is the one the error line at the end gives. */
+function describeLogin(name: string, result: MailLoginResult | null, mainProblem: string | null): void {
+  if (!result) return;
+  if (result.ok) say(`  ${name}:     `, `${paint.green('logged in')} to ${result.server} as ${result.user ?? ''}, and out`);
+  else say(`  ${name}:     `, `${paint.red('refused')} at ${result.server}`);
+  if (result.problem && result.problem !== mainProblem) say(`            ${result.problem}`);
 }
 
 function minutesUntil(iso: string): string {
@@ -23,9 +45,14 @@ function describeStoredAccess(report: CheckReport): void {
   else say('  stored access token: no expiry recorded; access-token will refresh it');
 }
 
+function failedStep(report: CheckReport): string {
+  const login = [report.smtp, report.imap].find((result) => result?.problem === report.problem);
+  return login ? 'logging in' : 'sending the test message';
+}
+
 function describe(report: CheckReport): void {
   if (report.ok) success(`The token from ${report.source} works and can send mail.`);
-  else if (report.can_send) say(`The token from ${report.source} refreshes, but sending the test message failed:`);
+  else if (report.can_send) say(`The token from ${report.source} refreshes, but ${failedStep(report)} failed:`);
   say(`  client:   ${report.client_id}`);
   say(`  account:  ${report.account ?? 'unknown (mint with the email scope to learn it)'}`);
   say(`  scopes:   ${report.scopes.join(' ')}`);
@@ -34,15 +61,19 @@ function describe(report: CheckReport): void {
   describeStoredAccess(report);
   if (report.refresh_token_expiry) say(`  refresh token expires ${report.refresh_token_expiry}`);
   if (report.test_message_id) say(`  test message sent, Gmail id ${report.test_message_id}`);
+  describeLogin('SMTP', report.smtp, report.problem);
+  describeLogin('IMAP', report.imap, report.problem);
+  if (!report.full_mail_scope && !report.smtp && !report.imap) say(`  ${NO_FULL_MAIL_SCOPE}`);
 }
 
 /** SPEC `check`: exit 0 only when the token refreshes and can send. */
 export async function runCheck(options: CheckCliOptions): Promise<void> {
   const sendTestTo = options.sendTest === undefined ? undefined : parseAddress(options.sendTest);
+  const logins = mailLogins(options);
   const { stored, endpoints, secrets } = await storedClient(options);
   let report: CheckReport;
   try {
-    report = await checkToken({ stored, secrets, endpoints, sendTestTo, now: () => new Date() });
+    report = await checkToken({ stored, secrets, endpoints, sendTestTo, mailLogins: logins, now: () => new Date() });
   } catch (error) {
     if (options.json && error instanceof FlowError) await emit(JSON.stringify(failedCheckReport(stored.source, error.message), null, 2) + '\n');
     throw error;

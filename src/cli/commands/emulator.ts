@@ -8,6 +8,8 @@ import { shown } from '../../core/terminal.js';
 
 export interface EmulatorCliOptions {
   port: string;
+  smtpPort: string;
+  imapPort: string;
   host: string;
   autoApprove: boolean;
   writeCredentials?: string;
@@ -30,21 +32,30 @@ function stopped(): Promise<NodeJS.Signals> {
 /** SPEC `emulator`: host:port on stdout, one line per request on stderr, stops on Ctrl-C. */
 export async function runEmulator(options: EmulatorCliOptions): Promise<ExitCode> {
   const port = parsePort(options.port);
+  const smtpPort = parsePort(options.smtpPort, '--smtp-port');
+  const imapPort = parsePort(options.imapPort, '--imap-port');
   const host = loopbackHost(options.host);
   const credentialsPath = options.writeCredentials === undefined ? undefined : resolve(options.writeCredentials);
   if (credentialsPath) await planOutput(credentialsPath, { force: options.force, update: false });
   const emulator = await startEmulator({
     host,
     port,
+    smtpPort,
+    imapPort,
     behaviour: { consent: options.autoApprove ? 'approve' : 'page' },
     log: (line) => say(line),
   }).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`Cannot listen on ${host}:${port} (${error.code ?? 'error'}). Pick another --port.`);
+    throw new UsageError(`Cannot listen on ${host} at ports ${port}, ${smtpPort} and ${imapPort} (${error.code ?? 'error'}). Pick other --port, --smtp-port or --imap-port values.`);
   });
   if (credentialsPath) await writeFileAtomic(credentialsPath, JSON.stringify(emulator.credentialsFile(), null, 2) + '\n');
   await emit(emulator.hostPort + '\n');
   say(`gmail-token emulator listening on ${emulator.origin}`);
   say(`  export GMAIL_TOKEN_EMULATOR_HOST=${emulator.hostPort}`);
+  say(`  SMTP (XOAUTH2; plain, or STARTTLS with a test-only certificate): ${emulator.smtpHostPort}`);
+  say(`  export GMAIL_TOKEN_SMTP_HOST=${emulator.smtpHostPort}`);
+  say(`  IMAP (XOAUTH2; plain, or STARTTLS with the same certificate): ${emulator.imapHostPort}`);
+  say(`  export GMAIL_TOKEN_IMAP_HOST=${emulator.imapHostPort}`);
+  say(`  the test-only certificate, for mail programs that insist on TLS: ${emulator.origin}/emulator/v1/tls-certificate.pem`);
   say(`  credentials.json for its Desktop client: ${credentialsPath ?? `${emulator.origin}/emulator/v1/credentials.json`}`);
   say(`  messages sent through it: ${emulator.origin}/emulator/v1/messages`);
   say('Press Ctrl-C to stop.');

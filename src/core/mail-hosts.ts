@@ -1,0 +1,52 @@
+import { UsageError } from './errors.js';
+import { shown } from './terminal.js';
+
+export type MailProtocol = 'smtp' | 'imap';
+
+/**
+ * How a login reaches its server: implicit TLS (Gmail's 465 and 993), STARTTLS (Gmail's 587), or
+ * plain TCP, which is allowed only to a loopback address, where nothing crosses a network.
+ */
+export type MailSecurity = 'tls' | 'starttls' | 'plain';
+
+export interface MailTarget {
+  protocol: MailProtocol;
+  host: string;
+  port: number;
+  security: MailSecurity;
+}
+
+export const MAIL_HOST_VARIABLES: Record<MailProtocol, string> = { smtp: 'GMAIL_TOKEN_SMTP_HOST', imap: 'GMAIL_TOKEN_IMAP_HOST' };
+
+/** google-oauth-facts §13: smtp.gmail.com 465 (implicit TLS) and imap.gmail.com 993. */
+const GMAIL: Record<MailProtocol, MailTarget> = {
+  smtp: { protocol: 'smtp', host: 'smtp.gmail.com', port: 465, security: 'tls' },
+  imap: { protocol: 'imap', host: 'imap.gmail.com', port: 993, security: 'tls' },
+};
+
+export function isLoopbackHost(host: string): boolean {
+  return /^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || host === 'localhost';
+}
+
+/** Port 465 is SMTP over implicit TLS (RFC 8314); any other SMTP port elsewhere must offer STARTTLS. */
+function securityFor(protocol: MailProtocol, host: string, port: number): MailSecurity {
+  if (isLoopbackHost(host)) return 'plain';
+  return protocol === 'imap' || port === 465 ? 'tls' : 'starttls';
+}
+
+/** Gmail's server, or `host:port` from GMAIL_TOKEN_SMTP_HOST / GMAIL_TOKEN_IMAP_HOST; a bad value is a usage error. */
+export function mailTarget(protocol: MailProtocol, value: string | undefined): MailTarget {
+  if (value === undefined || value === '') return GMAIL[protocol];
+  const match = /^(?:\[([0-9a-fA-F:]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[3]);
+  if (!match || port < 1 || port > 65535) {
+    const example = protocol === 'smtp' ? '127.0.0.1:2525' : '127.0.0.1:1143';
+    throw new UsageError(`${MAIL_HOST_VARIABLES[protocol]}=${shown(value)} is not host:port. Use what \`gmail-token emulator\` printed, e.g. ${example}.`);
+  }
+  const host = (match[1] ?? match[2]) as string;
+  return { protocol, host, port, security: securityFor(protocol, host, port) };
+}
+
+export function targetName(target: MailTarget): string {
+  return `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+}
