@@ -27,8 +27,8 @@ export interface Unwritten {
 }
 
 export interface KeepEffects {
-  /** On a terminal: asks the person and returns the line typed. */
-  askLine(question: string): Promise<string>;
+  /** On a terminal: asks the person and returns the line typed, or undefined when input ended (Ctrl-D). */
+  askLine(question: string): Promise<string | undefined>;
   /** For people, on stderr. */
   say(line: string): void;
   warn(line: string): void;
@@ -109,7 +109,10 @@ async function askAndKeep(unwritten: Unwritten, effects: KeepEffects): Promise<s
   effects.say('Type a file path to write it there, "-" to print it on stdout, or "revoke" to revoke it at Google');
   effects.say('(revoking also ends the other tokens this account gave this client).');
   for (;;) {
-    const answer = (await effects.askLine('Keep the refresh token how?')).trim();
+    const typed = await effects.askLine('Keep the refresh token how?');
+    // End of input: no one is left to answer, so the off-terminal default keeps it.
+    if (typed === undefined) return keepBeside(unwritten, effects);
+    const answer = typed.trim();
     try {
       if (answer === '-') return await keep('stdout', unwritten, effects);
       if (answer === 'revoke') return await keep('revoke', unwritten, effects);

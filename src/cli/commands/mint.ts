@@ -86,7 +86,8 @@ function unwrittenFor(destination: Destination, token: MintedToken, request: Min
   return { token, format, prefix, path: named, shownAs: path === undefined ? 'stdout' : undefined, endpoints: request.endpoints };
 }
 
-const keepEffects = (): KeepEffects => ({ askLine, say, warn, emit, temporaryFolder: tmpdir() });
+/** A signal ends the rescue question at once: that token is then kept the non-interactive way. */
+const keepEffects = (signal: AbortSignal): KeepEffects => ({ askLine: (question) => askLine(question, signal), say, warn, emit, temporaryFolder: tmpdir() });
 
 function summarise(destination: Destination, token: MintedToken, out: string, written: Written | undefined): void {
   const where = destination.path === undefined ? 'stdout' : `${out} (mode 0600${written === 'updated' ? ', other lines kept' : ''})`;
@@ -126,10 +127,10 @@ export async function runMint(options: MintCliOptions): Promise<void> {
     now: () => new Date(),
   });
   const unwritten = unwrittenFor(destination, token, request);
-  interruption.holdToken(() => keepUnwrittenToken(new InterruptedError('the run was interrupted twice'), unwritten, 'beside', keepEffects()));
+  interruption.holdToken(() => keepUnwrittenToken(new InterruptedError('the run was interrupted twice'), unwritten, 'beside', keepEffects(interruption.signal)));
   let written: Written | undefined;
   try {
-    written = await deliverToken(destination, unwritten, keepEffects());
+    written = await deliverToken(destination, unwritten, keepEffects(interruption.signal));
   } catch (error) {
     if (interruption.signal.aborted && error instanceof FlowError) throw new InterruptedError(`Interrupted. ${error.message}`);
     throw error;
