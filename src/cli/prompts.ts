@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import type { ReadStream } from 'node:tty';
 import { InterruptedError, UsageError } from '../core/errors.js';
 import type { Consent } from '../oauth/loopback.js';
 import type { PasteJudge } from '../oauth/mint.js';
@@ -50,14 +51,38 @@ async function ask<T>(question: (context: PromptContext) => Promise<T>, streams:
     if (key?.ctrl && key.name === 'd') end();
   };
   const input = streams.input as Readable;
-  input.on('keypress', onKey).once('end', end).once('close', end);
+  // A terminal that hung up (SSH dropped) fails reads with EIO: input has ended then too.
+  input.on('keypress', onKey).once('end', end).once('close', end).once('error', end);
   if (input.readableEnded || input.destroyed) end();
+  const restoreRawMode = tolerateHangUp(input as Partial<ReadStream>, end);
   const both = signal ? AbortSignal.any([signal, ending.signal]) : ending.signal;
   try {
     return await question({ ...streams, signal: both, clearPromptOnDone: false }).catch(promptEnded(signal, ending.signal));
   } finally {
-    input.off('keypress', onKey).off('end', end).off('close', end);
+    restoreRawMode();
+    input.off('keypress', onKey).off('end', end).off('close', end).off('error', end);
   }
+}
+
+/**
+ * readline leaves raw mode when its input ends, and on a terminal that hung up that throws EIO
+ * from inside an event handler, where nothing can catch it and the run would crash before the
+ * token is kept: for the question's lifetime, a failed switch means the input has ended.
+ */
+function tolerateHangUp(tty: Partial<ReadStream>, end: () => void): () => void {
+  const setRawMode = tty.setRawMode;
+  if (setRawMode === undefined) return () => undefined;
+  tty.setRawMode = (mode: boolean) => {
+    try {
+      return setRawMode.call(tty, mode);
+    } catch {
+      end();
+      return tty as ReadStream;
+    }
+  };
+  return () => {
+    tty.setRawMode = setRawMode;
+  };
 }
 
 /** A yes/no question whose answer, unless typed, is no; end of input is a no too. */

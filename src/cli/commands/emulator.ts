@@ -5,6 +5,7 @@ import { startEmulator } from '../../emulator/index.js';
 import { planOutput, writeFileAtomic } from '../../oauth/files.js';
 import { emit, say } from '../render.js';
 import { shown } from '../../core/terminal.js';
+import { stopSignals } from '../signals.js';
 
 export interface EmulatorCliOptions {
   port: string;
@@ -22,8 +23,7 @@ function loopbackHost(host: string): string {
 
 function stopped(): Promise<NodeJS.Signals> {
   return new Promise((resolveSignal) => {
-    process.once('SIGINT', () => resolveSignal('SIGINT'));
-    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
+    for (const name of stopSignals(process.platform)) process.once(name, () => resolveSignal(name));
   });
 }
 
@@ -51,5 +51,6 @@ export async function runEmulator(options: EmulatorCliOptions): Promise<ExitCode
   const signal = await stopped();
   await emulator.close();
   say('Emulator stopped.');
-  return signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.ok;
+  // Ctrl-C and Ctrl-Break come from a person (130); SIGTERM and SIGHUP from a service manager or a closed session.
+  return signal === 'SIGINT' || signal === 'SIGBREAK' ? ExitCode.interrupted : ExitCode.ok;
 }
