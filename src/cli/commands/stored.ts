@@ -1,10 +1,11 @@
-import { EMULATOR_HOST_VARIABLE, resolveEndpoints, type GoogleEndpoints } from '../../core/endpoints.js';
+import { EMULATOR_HOST_VARIABLE, foreignTokenOrigin, resolveEndpoints, type GoogleEndpoints } from '../../core/endpoints.js';
 import { parseEnvPrefix } from '../../core/output.js';
 import type { StoredToken } from '../../core/stored-token.js';
 import { loadClient } from '../../oauth/client-source.js';
 import type { ClientSecrets } from '../../oauth/google.js';
 import { UsageError } from '../../core/errors.js';
 import { findStoredToken } from '../../oauth/stored-token.js';
+import { warn } from '../render.js';
 
 export interface TokenSourceCliOptions {
   token?: string;
@@ -23,7 +24,10 @@ export interface StoredClientCliOptions extends TokenSourceCliOptions {
 export async function storedToken(options: TokenSourceCliOptions): Promise<{ stored: StoredToken; endpoints: GoogleEndpoints }> {
   const envPrefix = parseEnvPrefix(options.envPrefix);
   const stored = await findStoredToken({ ...options, envPrefix, env: process.env, cwd: process.cwd() });
-  const endpoints = resolveEndpoints({ emulatorHost: process.env[EMULATOR_HOST_VARIABLE], tokenUri: stored.tokenUri });
+  const emulatorHost = process.env[EMULATOR_HOST_VARIABLE];
+  const endpoints = resolveEndpoints({ emulatorHost, tokenUri: stored.tokenUri });
+  const foreign = foreignTokenOrigin(endpoints, emulatorHost);
+  if (foreign) warn(`The token_uri of ${stored.source} is at ${foreign}, which is not Google: the refresh token and client secret are sent there.`);
   return { stored, endpoints };
 }
 
