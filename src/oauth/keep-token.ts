@@ -10,6 +10,7 @@ import { basename, join, resolve } from 'node:path';
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError, GmailTokenError, InterruptedError } from '../core/errors.js';
 import type { KeepAction } from '../core/keep-action.js';
+import { rescuedName } from '../core/rescued-name.js';
 import { renderOutput, type Format, type MintedToken } from '../core/output.js';
 import { why, WriteFailedError } from './files.js';
 import { revokeToken } from './revoke.js';
@@ -77,7 +78,8 @@ async function revoke(unwritten: Unwritten): Promise<string> {
  */
 async function keepBeside(unwritten: Unwritten, effects: KeepEffects): Promise<string> {
   try {
-    return await writeTo(`${unwritten.path}.rescued-${randomBytes(3).toString('hex')}`, unwritten);
+    const kept = await writeTo(rescuedName(unwritten.path, randomBytes(3).toString('hex')), unwritten);
+    return `${kept} A .gitignore line naming ${basename(unwritten.path)} does not cover this copy.`;
   } catch (besideFailed) {
     effects.warn(`It could not be kept beside the output either: ${reasonOf(besideFailed)}`);
   }
