@@ -4,6 +4,7 @@ import { parseLoginHint, parsePort, parseTimeout } from '../../core/args.js';
 import { FlowError, InterruptedError } from '../../core/errors.js';
 import { EMULATOR_HOST_VARIABLE, acceptedIssuers, foreignTokenOrigin, resolveEndpoints } from '../../core/endpoints.js';
 import { checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, type MintedToken } from '../../core/output.js';
+import { refuseUtf16 } from '../../core/encoding.js';
 import { neutralise } from '../../core/terminal.js';
 import { expandScopes } from '../../core/scopes.js';
 import { parseKeepAction } from '../../core/keep-action.js';
@@ -61,6 +62,7 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
       ? undefined
       : await planOutput(path, { force: options.force, update: format === 'env', confirmOverwrite: asking ? confirmOverwrite : undefined });
   const before = path !== undefined && (plan === 'update' || (plan === 'overwrite' && !options.force)) ? await snapshot(path) : undefined;
+  if (format === 'env' && before) refuseUtf16(before.bytes, out);
   if (format === 'env') checkEnvOutput(client, prefix, before?.bytes);
   return {
     request: {
@@ -83,7 +85,7 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
 function unwrittenFor(destination: Destination, token: MintedToken, request: MintRequest): Unwritten {
   const { format, prefix, path } = destination;
   // For stdout, "beside" is a new file in the current folder, named as keep-token names rescued
-  // copies of the default outputs: token.json.rescued-… or .env.rescued-… (shell lines included:
+  // copies of the default outputs: token.rescued-….json or .env.rescued-… (shell lines included:
   // they are export lines a shell sources).
   const named = path ?? resolve(format === 'json' ? 'token.json' : '.env');
   return { token, format, prefix, path: named, shownAs: path === undefined ? 'stdout' : undefined, endpoints: request.endpoints };
@@ -113,7 +115,7 @@ function nextStep({ format, prefix, path }: Destination, out: string): string {
       ? 'save it as token.json, then `gmail-token check` confirms it works.'
       : `\`gmail-token check --token-file ${out}\` confirms it works; keep the file out of version control.`;
   }
-  if (format === 'env' && path !== undefined) return `\`gmail-token check --env-file ${out}${prefixFlag}\` confirms it works; keep the file out of version control.`;
+  if (format === 'env' && path !== undefined) return `\`gmail-token check --token-file ${out}${prefixFlag}\` confirms it works; keep the file out of version control.`;
   return `with these variables set, \`gmail-token check${prefixFlag}\` confirms the token works.`;
 }
 

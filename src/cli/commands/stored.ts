@@ -10,7 +10,6 @@ import { warn } from '../render.js';
 export interface TokenSourceCliOptions {
   token?: string;
   tokenFile?: string;
-  envFile?: string;
   envPrefix: string;
 }
 
