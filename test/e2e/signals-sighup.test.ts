@@ -111,6 +111,15 @@ describe('SIGHUP', () => {
   });
 });
 
+it('the emulator command stops on SIGHUP as on SIGTERM: closed, exit 0', async () => {
+  const run = runCli(['emulator'], { cwd: h.workspace.dir });
+  await run.waitForStderr(/Press Ctrl-C to stop/);
+  run.child.kill('SIGHUP');
+  const result = await run.exit;
+  expect(result.code).toBe(0);
+  expect(result.stderr).toMatch(/Emulator stopped\./);
+});
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
