@@ -42,13 +42,15 @@ export async function runEmulator(options: EmulatorCliOptions): Promise<ExitCode
     throw new UsageError(`Cannot listen on ${host}:${port} (${error.code ?? 'error'}). Pick another --port.`);
   });
   if (credentialsPath) await writeFileAtomic(credentialsPath, JSON.stringify(emulator.credentialsFile(), null, 2) + '\n');
+  // Listening for the signals before saying how to stop: one sent as soon as the lines are read must not meet Node's default.
+  const stop = stopped();
   await emit(emulator.hostPort + '\n');
   say(`gmail-token emulator listening on ${emulator.origin}`);
   say(`  export GMAIL_TOKEN_EMULATOR_HOST=${emulator.hostPort}`);
   say(`  credentials.json for its Desktop client: ${credentialsPath ?? `${emulator.origin}/emulator/v1/credentials.json`}`);
   say(`  messages sent through it: ${emulator.origin}/emulator/v1/messages`);
   say('Press Ctrl-C to stop.');
-  const signal = await stopped();
+  const signal = await stop;
   await emulator.close();
   say('Emulator stopped.');
   // Ctrl-C and Ctrl-Break come from a person (130); SIGTERM and SIGHUP from a service manager or a closed session.
