@@ -43,7 +43,7 @@ it('access-token names the foreign token endpoint first, then refuses its malfor
   expect(warnedFirst).toBe(true);
   expect(result.code).toBe(1);
   expect(result.stdout).toBe('');
-  expect(result.stderr).toMatch(/^warning: The token_uri of token\.json is at http:\/\/127\.0\.0\.1:\d+, which is not Google: the refresh token and client secret are sent there\.$/m);
+  expect(result.stderr).toMatch(/^warning: The token_uri of token\.json is at http:\/\/127\.0\.0\.1:\d+, which is not Google: the refresh token and client secret go there for each new access token\.$/m);
   expect(result.stderr).not.toContain('/token/path');
   expect(result.stderr).toMatch(/no bearer token has \(RFC 6750\)/);
   expect(result.stderr).not.toContain('X-Injected');

@@ -23,16 +23,16 @@ export interface StoredClientCliOptions extends TokenSourceCliOptions {
 export async function storedToken(options: TokenSourceCliOptions): Promise<{ stored: StoredToken; endpoints: GoogleEndpoints }> {
   const envPrefix = parseEnvPrefix(options.envPrefix);
   const stored = await findStoredToken({ ...options, envPrefix, env: process.env, cwd: process.cwd() });
-  const emulatorHost = process.env[EMULATOR_HOST_VARIABLE];
-  const endpoints = resolveEndpoints({ emulatorHost, tokenUri: stored.tokenUri });
-  const foreign = foreignTokenOrigin(endpoints, emulatorHost);
-  if (foreign) warn(`The token_uri of ${stored.source} is at ${foreign}, which is not Google: the refresh token and client secret are sent there.`);
+  const endpoints = resolveEndpoints({ emulatorHost: process.env[EMULATOR_HOST_VARIABLE], tokenUri: stored.tokenUri });
   return { stored, endpoints };
 }
 
 /** The client the token belongs to: from the token itself, unless --credentials or --client-id/--client-secret name one. */
 export async function storedClient(options: StoredClientCliOptions): Promise<{ stored: StoredToken; endpoints: GoogleEndpoints; secrets: ClientSecrets }> {
   const { stored, endpoints } = await storedToken(options);
+  // revoke goes to Google's revocation endpoint whatever the file says; check and access-token refresh at token_uri.
+  const foreign = foreignTokenOrigin(endpoints, process.env[EMULATOR_HOST_VARIABLE]);
+  if (foreign) warn(`The token_uri of ${stored.source} is at ${foreign}, which is not Google: the refresh token and client secret go there for each new access token.`);
   const explicit = options.credentials !== undefined || options.clientId !== undefined || options.clientSecret !== undefined;
   if (!explicit && stored.clientId && stored.clientSecret) {
     return { stored, endpoints, secrets: { clientId: stored.clientId, clientSecret: stored.clientSecret } };
