@@ -113,7 +113,10 @@ async function askAndKeep(unwritten: Unwritten, effects: KeepEffects): Promise<s
   for (;;) {
     const typed = await effects.askLine('Keep the refresh token how?');
     // End of input: no one is left to answer, so the off-terminal default keeps it.
-    if (typed === undefined) return keepBeside(unwritten, effects);
+    if (typed === undefined) {
+      effects.say('Input ended with no answer: keeping it beside the output, as off a terminal.');
+      return keepBeside(unwritten, effects);
+    }
     const answer = typed.trim();
     try {
       if (answer === '-') return await keep('stdout', unwritten, effects);

@@ -82,9 +82,11 @@ it('the message says a .gitignore line naming the output does not cover the copy
 
 it('Ctrl-D at the rescue question keeps the copy beside the output, as off a terminal', async () => {
   const path = join(ws.dir, 'token.json');
-  const fx: KeepEffects = { askLine: () => Promise.resolve(undefined), say: () => undefined, warn: () => undefined, emit: () => Promise.resolve(), temporaryFolder: ws.dir };
+  const said: string[] = [];
+  const fx: KeepEffects = { askLine: () => Promise.resolve(undefined), say: (line) => void said.push(line), warn: () => undefined, emit: () => Promise.resolve(), temporaryFolder: ws.dir };
   const unwritten = { token: FAKE, format: 'json' as const, prefix: 'GMAIL_API_', path, endpoints: resolveEndpoints({}) };
   const error = await rejectionOf(keepUnwrittenToken(new FlowError('full'), unwritten, 'ask', fx), FlowError);
   expect(error.exitCode).toBe(1);
+  expect(said.at(-1)).toBe('Input ended with no answer: keeping it beside the output, as off a terminal.');
   expect(readdirSync(ws.dir)).toEqual([expect.stringMatching(/^token\.rescued-[0-9a-f]{6}\.json$/)]);
 });
