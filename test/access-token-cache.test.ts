@@ -110,7 +110,7 @@ describe('access-token reuses a fresh stored access token', () => {
     expect(readToken().token).toBe(result.stdout.trim());
   });
 
-  it('asks Google every time for --token, --env-file and the environment, and writes nothing', async () => {
+  it('asks Google every time for --token, a .env through --token-file and the environment, and writes nothing', async () => {
     const minted = await mintTokenFile(h.emulator, h.workspace.dir);
     const envText = `GMAIL_API_CLIENT_ID=${minted.client_id}\nGMAIL_API_CLIENT_SECRET=${minted.client_secret}\nGMAIL_API_REFRESH_TOKEN=${minted.refresh_token}\n`;
     const envFile = h.workspace.file('app.env', envText);
@@ -119,7 +119,7 @@ describe('access-token reuses a fresh stored access token', () => {
     const environment = { GMAIL_API_CLIENT_ID: minted.client_id, GMAIL_API_CLIENT_SECRET: minted.client_secret, GMAIL_API_REFRESH_TOKEN: minted.refresh_token };
     const runs = [
       () => cli(['access-token', '--token', minted.refresh_token ?? '', '-c', 'credentials.json']),
-      () => cli(['access-token', '--env-file', 'app.env']),
+      () => cli(['access-token', '--token-file', 'app.env']),
       () => cli(['access-token'], environment),
     ];
     for (const run of [...runs, ...runs]) {

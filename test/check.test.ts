@@ -51,7 +51,7 @@ describe('check', () => {
     const minted = await mint.exit;
     expect(minted.code).toBe(0);
     writeFileSync(join(h.workspace.dir, 'app.env'), minted.stdout);
-    expect((await cli(['check', '--env-file', 'app.env'])).code).toBe(0);
+    expect((await cli(['check', '--token-file', 'app.env'])).code).toBe(0);
     const lines = dotenv.parse(minted.stdout);
     expect(Object.keys(lines).sort()).toEqual(['GMAIL_API_CLIENT_ID', 'GMAIL_API_CLIENT_SECRET', 'GMAIL_API_REFRESH_TOKEN']);
     const fromEnvironment = await cli(['check'], lines);

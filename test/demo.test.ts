@@ -93,9 +93,8 @@ describe('gmail-token demo, unattended', () => {
     expect(parse(env)).toEqual({ GMAIL_API_CLIENT_ID: token.client_id, GMAIL_API_CLIENT_SECRET: token.client_secret, GMAIL_API_REFRESH_TOKEN: token.refresh_token });
 
     // Revoked, and the emulator that issued them is gone; a real command says so rather than try.
-    for (const [command, from] of [['check', '--token-file'], ['access-token', '--env-file'], ['revoke', '--token-file'], ['revoke', '--env-file']] as const) {
-      const file = from === '--token-file' ? 'kept/token.json' : 'kept/.env';
-      const later = await runCliToEnd([command, from, file], { cwd: workspace.dir });
+    for (const [command, file] of [['check', 'kept/token.json'], ['access-token', 'kept/.env'], ['revoke', 'kept/token.json'], ['revoke', 'kept/.env']] as const) {
+      const later = await runCliToEnd([command, '--token-file', file], { cwd: workspace.dir });
       expect(later.code).toBe(2);
       expect(later.stderr).toContain(`${file} holds an emulator token kept by \`gmail-token demo\``);
     }

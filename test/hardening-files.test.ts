@@ -152,7 +152,7 @@ describe('a symlink at the output path is never followed', () => {
     expect(result.code).toBe(1);
     expect(readFileSync(victim, 'utf8')).toBe('do not touch\n');
     expect(readlinkSync(join(h.workspace.dir, 'token.json'))).toBe(victim);
-    const [rescued] = readdirSync(h.workspace.dir).filter((name) => name.startsWith('token.json.rescued-'));
+    const [rescued] = readdirSync(h.workspace.dir).filter((name) => /^token\.rescued-[0-9a-f]{6}\.json$/.test(name));
     const written = lstatSync(join(h.workspace.dir, rescued ?? 'missing'));
     expect(written.isFile()).toBe(true);
     expect(written.mode & 0o777).toBe(0o600);

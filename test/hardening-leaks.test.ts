@@ -275,7 +275,7 @@ describe('no secret leaks, on every command and error path', () => {
       run('check', ['check']),
       run('check --json', ['check', '--json', '--token-file', 'token.json']),
       run('check --send-test', ['check', '--send-test', 'someone@example.com']),
-      run('check --env-file', ['check', '--env-file', 'app.env']),
+      run('check --token-file .env', ['check', '--token-file', 'app.env']),
       run('check from the environment', ['check'], { env: envLines }),
       // access-token: stdout is the requested output, but only a fresh access token, nothing else.
       run('access-token', ['access-token'], { stdoutIsOutput: true }),

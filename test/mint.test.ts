@@ -158,7 +158,7 @@ describe('mint: env and shell', () => {
     expect(lines[3]).toBe('SECRET_KEY="x y"');
     expect(lines[4]).toMatch(/^GMAIL_API_CLIENT_ID=/);
     expect(lines[5]).toMatch(/^GMAIL_API_CLIENT_SECRET=/);
-    expect(result.stderr).toMatch(/gmail-token check --env-file \.env`/);
+    expect(result.stderr).toMatch(/gmail-token check --token-file \.env`/);
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
@@ -170,7 +170,7 @@ describe('mint: env and shell', () => {
     const after = readFileSync(path, 'utf8');
     expect(after.startsWith(pem)).toBe(true);
     expect(after.slice(pem.length)).toMatch(/^GMAIL_API_REFRESH_TOKEN=(?!stale)\S+\nGMAIL_API_CLIENT_ID=\S+\nGMAIL_API_CLIENT_SECRET=\S+\n$/);
-    const check = await runCliToEnd(['check', '--env-file', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const check = await runCliToEnd(['check', '--token-file', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(check.code).toBe(0);
   });
 

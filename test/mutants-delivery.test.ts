@@ -64,10 +64,10 @@ describe('deliverToken', () => {
     const seen = effects(() => Promise.reject(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })));
     const failed = deliverToken(delivery(undefined, { ifUnwritable: 'stdout' }), unwritten(), seen.keep);
     await expect(failed).rejects.toBeInstanceOf(FlowError);
-    await expect(failed).rejects.toThrow(/not written to stdout; it was written to .*token\.json\.rescued-[0-9a-f]{6} \(mode 0600\)/);
+    await expect(failed).rejects.toThrow(/not written to stdout; it was written to .*token\.rescued-[0-9a-f]{6}\.json \(mode 0600\)/);
     expect(seen.emitted).toHaveLength(1);
     const [rescued] = readdirSync(ws.dir);
-    expect(rescued).toMatch(/^token\.json\.rescued-[0-9a-f]{6}$/);
+    expect(rescued).toMatch(/^token\.rescued-[0-9a-f]{6}\.json$/);
     expect(statSync(join(ws.dir, rescued!)).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(join(ws.dir, rescued!), 'utf8')).refresh_token).toBe(token.refreshToken);
     expect(seen.said.join('\n')).not.toContain(token.refreshToken);

@@ -93,6 +93,7 @@ async function expectRevoked(token: MintedToken): Promise<void> {
 
 const WHY_FULL = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 const KEPT_IN = (file: string) => `it was written to ${file} (mode 0600) instead; move it where it belongs.`;
+const KEPT_BESIDE = (file: string, output: string) => `${KEPT_IN(file)} A .gitignore line naming ${output} does not cover this copy.`;
 const REVOKED = 'it was revoked at Google, so no live token was left behind. Run mint again.';
 
 describe('beside the output (the default)', () => {
@@ -101,12 +102,12 @@ describe('beside the output (the default)', () => {
     const run = effects();
     const error = await ending(keepUnwrittenToken(writeFailed(path, WHY_FULL), unwritten(path), 'beside', run.fx));
     const [kept = 'missing'] = readdirSync(h.workspace.dir).filter((name) => name !== 'credentials.json');
-    expect(kept).toMatch(/^token\.json\.rescued-[0-9a-f]{6}$/);
+    expect(kept).toMatch(/^token\.rescued-[0-9a-f]{6}\.json$/);
     expectKeptFile(at(kept), renderOutput('json', FAKE, 'GMAIL_API_'));
     expect(run.warned).toEqual([`Google issued a refresh token, but it was not written to ${path}: Could not write ${path} (ENOSPC: the disk is full); nothing was changed.`]);
     expect(error).toBeInstanceOf(FlowError);
     expect(error).not.toBeInstanceOf(InterruptedError);
-    expect(error.message).toBe(`The refresh token was not written to ${path}; ${KEPT_IN(at(kept))}`);
+    expect(error.message).toBe(`The refresh token was not written to ${path}; ${KEPT_BESIDE(at(kept), 'token.json')}`);
     expect(run.said).toEqual([]);
     expectNoSecret(FAKE, run.warned, error.message);
   });
@@ -120,7 +121,7 @@ describe('beside the output (the default)', () => {
     expectKeptFile(at(kept), renderOutput('env', FAKE, 'APP_'));
     expect(readFileSync(at(kept), 'utf8')).toContain('APP_REFRESH_TOKEN=');
     expect(run.warned).toEqual([`Google issued a refresh token, but it was not written to stdout: ${failure.message}`]);
-    expect(error.message).toBe(`The refresh token was not written to stdout; ${KEPT_IN(at(kept))}`);
+    expect(error.message).toBe(`The refresh token was not written to stdout; ${KEPT_BESIDE(at(kept), '.env')}`);
   });
 
   it('words a bare file-system error by its code', async () => {
@@ -146,7 +147,7 @@ describe('when beside fails: a new private folder under the temporary folder, th
     expectKeptFile(file, renderOutput('json', FAKE, 'GMAIL_API_'));
     expect(run.warned).toHaveLength(2);
     expect(run.warned[1]).toMatch(
-      new RegExp(`^It could not be kept beside the output either: Could not write ${path}\\.rescued-[0-9a-f]{6} \\(ENOENT: the folder is gone\\); nothing was changed\\.$`),
+      new RegExp(`^It could not be kept beside the output either: Could not write ${at('gone/token')}\\.rescued-[0-9a-f]{6}\\.json \\(ENOENT: the folder is gone\\); nothing was changed\\.$`),
     );
     expect(error).toBeInstanceOf(FlowError);
     expect(error.message).toBe(`The refresh token was not written to ${path}; ${KEPT_IN(file)}`);
@@ -160,7 +161,7 @@ describe('when beside fails: a new private folder under the temporary folder, th
     const run = effects();
     const error = await ending(keepUnwrittenToken(writeFailed(path, WHY_FULL), unwritten(path, { token }), 'beside', run.fx));
     expect(run.warned.slice(1)).toEqual([
-      expect.stringMatching(/^It could not be kept beside the output either: Could not write .*\.rescued-[0-9a-f]{6} \(ENOTDIR\); nothing was changed\.$/),
+      expect.stringMatching(/^It could not be kept beside the output either: Could not write .*\.rescued-[0-9a-f]{6}\.json \(ENOTDIR\); nothing was changed\.$/),
       `Nor in ${at('system-tmp')}: ENOENT. Revoking it, so no live token is left behind.`,
     ]);
     expect(error).toBeInstanceOf(FlowError);
@@ -214,9 +215,9 @@ describe('--if-unwritable stdout and revoke', () => {
     const run = effects([], { emit: () => Promise.reject(closed) });
     const error = await ending(keepUnwrittenToken(writeFailed(path, WHY_FULL), unwritten(path), 'stdout', run.fx));
     expect(run.warned[1]).toBe(`Nor on stdout: ${closed.message}.`);
-    const [kept = 'missing'] = readdirSync(h.workspace.dir).filter((name) => name.startsWith('token.json.rescued-'));
+    const [kept = 'missing'] = readdirSync(h.workspace.dir).filter((name) => /^token\.rescued-[0-9a-f]{6}\.json$/.test(name));
     expectKeptFile(at(kept), renderOutput('json', FAKE, 'GMAIL_API_'));
-    expect(error.message).toBe(`The refresh token was not written to ${path}; ${KEPT_IN(at(kept))}`);
+    expect(error.message).toBe(`The refresh token was not written to ${path}; ${KEPT_BESIDE(at(kept), 'token.json')}`);
   });
 
   it('revoke: the emulator ends the token, no file is written, exit 1', async () => {
@@ -290,10 +291,10 @@ describe('the question on a terminal', () => {
     const path = at('token.json');
     const run = effects([new InterruptedError()]);
     const error = await ending(keepUnwrittenToken(writeFailed(path, WHY_FULL), unwritten(path), 'ask', run.fx));
-    const [kept = 'missing'] = readdirSync(h.workspace.dir).filter((name) => name.startsWith('token.json.rescued-'));
+    const [kept = 'missing'] = readdirSync(h.workspace.dir).filter((name) => /^token\.rescued-[0-9a-f]{6}\.json$/.test(name));
     expectKeptFile(at(kept), renderOutput('json', FAKE, 'GMAIL_API_'));
     expect(error).toBeInstanceOf(InterruptedError);
-    expect(error.message).toBe(`Interrupted. The refresh token was not written to ${path}; ${KEPT_IN(at(kept))}`);
+    expect(error.message).toBe(`Interrupted. The refresh token was not written to ${path}; ${KEPT_BESIDE(at(kept), 'token.json')}`);
   });
 
   it('Ctrl-C when nothing can keep it: still 130, saying it is lost', async () => {

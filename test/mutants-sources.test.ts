@@ -143,9 +143,9 @@ const DEMO = {
   account: 'someone@example.com',
 };
 
-describe('findStoredToken: --token, --token-file, --env-file, the environment, ./token.json', () => {
+describe('findStoredToken: --token, --token-file, the environment, ./token.json', () => {
   it('--token wins over every other source; "ya29." marks an access token, anything else is a refresh token', async () => {
-    const all = { tokenFile: ws.file('t.json', tokenJson('1//file')), envFile: ws.file('.env', 'GMAIL_API_REFRESH_TOKEN=1//dotenv\n'), env: ENV };
+    const all = { tokenFile: ws.file('t.json', tokenJson('1//file')), env: ENV };
     ws.file('token.json', tokenJson('1//local'));
     expect(await find({ token: 'ya29.a0-access', ...all })).toEqual({ source: '--token', accessToken: 'ya29.a0-access' });
     expect(await find({ token: '1//refresh', ...all })).toEqual({ source: '--token', refreshToken: '1//refresh' });
@@ -159,32 +159,31 @@ describe('findStoredToken: --token, --token-file, --env-file, the environment, .
     }
   });
 
-  it('--token-file wins over --env-file, the environment and ./token.json, and is the file a refreshed token goes back to', async () => {
+  it('--token-file wins over the environment and ./token.json, and is the file a refreshed token goes back to', async () => {
     const file = ws.file('t.json', tokenJson('1//file'));
     ws.file('token.json', tokenJson('1//local'));
-    const found = await find({ tokenFile: file, envFile: ws.file('.env', 'GMAIL_API_REFRESH_TOKEN=1//dotenv\n'), env: ENV });
+    const found = await find({ tokenFile: file, env: ENV });
     expect(found).toMatchObject({ source: file, file, refreshToken: '1//file', clientId: 'file-id', clientSecret: 'file-secret' });
   });
 
-  it('--env-file wins over the environment and ./token.json, with the prefix given', async () => {
+  it('--token-file naming a .env wins over the environment and ./token.json, with the prefix given', async () => {
     ws.file('token.json', tokenJson('1//local'));
     const envFile = ws.file('.env', 'OTHER=1\nMY_REFRESH_TOKEN=1//dotenv\nMY_CLIENT_ID=dotenv-id\nMY_CLIENT_SECRET="dotenv secret"\n');
-    const found = await find({ envFile, envPrefix: 'MY_', env: { ...ENV, MY_REFRESH_TOKEN: '1//env' } });
+    const found = await find({ tokenFile: envFile, envPrefix: 'MY_', env: { ...ENV, MY_REFRESH_TOKEN: '1//env' } });
     expect(found).toEqual({ source: envFile, refreshToken: '1//dotenv', clientId: 'dotenv-id', clientSecret: 'dotenv secret' });
     expect(found.file).toBeUndefined();
   });
 
-  it('an --env-file without the refresh token names the file and the variable, and does not fall back', async () => {
+  it('a .env --token-file without the refresh token names the file and the variable, and does not fall back', async () => {
     ws.file('token.json', tokenJson('1//local'));
     const envFile = ws.file('.env', 'GMAIL_API_CLIENT_SECRET=env-file-secret\n');
-    const message = await usage(find({ envFile, env: ENV }));
+    const message = await usage(find({ tokenFile: envFile, env: ENV }));
     expect(message).toBe(`${envFile} has no GMAIL_API_REFRESH_TOKEN. Check the file, or --env-prefix if your names differ.`);
     expect(message).not.toContain('env-file-secret');
   });
 
-  it('a missing --env-file or --token-file is refused by name', async () => {
+  it('a missing --token-file is refused by name', async () => {
     const missing = join(ws.dir, 'gone');
-    expect(await usage(find({ envFile: missing, env: ENV }))).toBe(`The env file ${missing} does not exist.`);
     expect(await usage(find({ tokenFile: missing, env: ENV }))).toBe(`The token file ${missing} does not exist.`);
   });
 
@@ -202,7 +201,7 @@ describe('findStoredToken: --token, --token-file, --env-file, the environment, .
 
   it('with nothing anywhere, says every place a token could come from, with the prefix in use (exit 2)', async () => {
     expect(await usage(find({ envPrefix: 'MY_', env: ENV }))).toBe(
-      'No token found. Pass --token, --token-file or --env-file, set MY_REFRESH_TOKEN, or run where token.json is.',
+      'No token found. Pass --token or --token-file, set MY_REFRESH_TOKEN, or run where token.json is.',
     );
   });
 
@@ -210,7 +209,7 @@ describe('findStoredToken: --token, --token-file, --env-file, the environment, .
     const envFile = ws.file('kept.env', keptEnv(DEMO));
     const kept = ws.file('kept.json', keptTokenJson(DEMO));
     const messages = [
-      await usage(find({ envFile })),
+      await usage(find({ tokenFile: envFile })),
       await usage(find({ tokenFile: kept })),
       (ws.file('token.json', keptTokenJson(DEMO)), await usage(find({}))),
     ];

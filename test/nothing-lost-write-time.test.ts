@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { followConsent } from './helpers/browser.js';
 import { runCli, type CliOptions } from './helpers/cli.js';
@@ -30,9 +30,11 @@ function path(name: string): string {
   return join(h.workspace.dir, name);
 }
 
-/** Files named `<output>.rescued-…` in the workspace. */
+/** Rescued copies of `output` in the workspace: `token.rescued-….json`, `.env.rescued-…`. */
 function rescued(output: string): string[] {
-  return readdirSync(h.workspace.dir).filter((name) => name.startsWith(`${output}.rescued-`));
+  const extension = extname(output);
+  const stem = output.slice(0, output.length - extension.length);
+  return readdirSync(h.workspace.dir).filter((name) => name.startsWith(`${stem}.rescued-`) && name.endsWith(extension));
 }
 
 /** Refresh tokens the emulator issued, as the /token requests that later use them show; here: read from files. */

@@ -45,14 +45,14 @@ describe('revoke', () => {
     expect(((await response.json()) as { error: string }).error).toBe('invalid_grant');
   });
 
-  it('takes --token first, then --token-file, then --env-file, then the environment', async () => {
+  it('takes --token first, then --token-file (a token.json or a .env), then the environment', async () => {
     h.workspace.file('other.json', JSON.stringify({ refresh_token: 'from-file' }));
     h.workspace.file('.env', 'GMAIL_API_REFRESH_TOKEN=from-env-file\n');
     const env = { GMAIL_API_REFRESH_TOKEN: 'from-environment' };
     const results = [
-      await revoke(['--token', 'from-flag', '--token-file', 'other.json', '--env-file', '.env'], env),
-      await revoke(['--token-file', 'other.json', '--env-file', '.env'], env),
-      await revoke(['--env-file', '.env'], env),
+      await revoke(['--token', 'from-flag', '--token-file', 'other.json'], env),
+      await revoke(['--token-file', 'other.json'], env),
+      await revoke(['--token-file', '.env'], env),
       await revoke([], env),
       await revoke(['--env-prefix', 'NOPE_'], env),
     ];

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { followConsent } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
@@ -22,8 +22,11 @@ function path(name: string): string {
   return join(h.workspace.dir, name);
 }
 
+/** Rescued copies of `output`: `token.rescued-….json`, `.env.rescued-…`. */
 function rescued(output: string, dir = h.workspace.dir): string[] {
-  return readdirSync(dir).filter((name) => name.startsWith(`${output}.rescued-`));
+  const extension = extname(output);
+  const stem = output.slice(0, output.length - extension.length);
+  return readdirSync(dir).filter((name) => name.startsWith(`${stem}.rescued-`) && name.endsWith(extension));
 }
 
 async function refreshes(refreshToken: string): Promise<boolean> {

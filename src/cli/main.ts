@@ -17,8 +17,7 @@ function version(): string {
 function tokenSourceOptions(command: Command): Command {
   return command
     .option('--token <value>', 'the token itself')
-    .option('--token-file <file>', 'a token.json written by mint')
-    .option('--env-file <file>', 'a .env holding <prefix>REFRESH_TOKEN (and the client)')
+    .option('--token-file <file>', 'a token.json, or a .env holding <prefix>REFRESH_TOKEN (and the client), as mint writes them')
     .option('--env-prefix <prefix>', 'prefix of the env names', 'GMAIL_API_');
 }
 

@@ -1,4 +1,6 @@
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import type { ReadStream } from 'node:tty';
 import { InterruptedError, UsageError } from '../core/errors.js';
 import type { Consent } from '../oauth/loopback.js';
 import type { PasteJudge } from '../oauth/mint.js';
@@ -10,21 +12,83 @@ export function interactive(): boolean {
   return Boolean(process.stdin.isTTY && process.stderr.isTTY);
 }
 
-/** Prompts draw on stderr: stdout is kept for data. */
-const context = (signal?: AbortSignal) => ({ output: process.stderr, signal, clearPromptOnDone: false });
+/** Where a question is asked: the person's keys in, the question drawn out (stderr: stdout is kept for data). */
+export interface PromptStreams {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+}
 
-function promptEnded(signal?: AbortSignal) {
-  return (error: unknown): never => {
+const TERMINAL: PromptStreams = { input: process.stdin, output: process.stderr };
+
+interface PromptContext {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  signal: AbortSignal;
+  clearPromptOnDone: false;
+}
+
+/** Why a question stopped: the person ended input (Ctrl-D, or stdin closed). */
+class EndOfInput extends Error {}
+
+function promptEnded(signal: AbortSignal | undefined, ended: AbortSignal) {
+  return (error: unknown): undefined => {
     if (signal?.aborted) throw signal.reason;
+    if (ended.aborted) return undefined;
     if (error instanceof Error && error.name === 'ExitPromptError') throw new InterruptedError();
     throw error;
   };
 }
 
-/** A yes/no question whose answer, unless typed, is no. */
-export async function askYesNo(question: string): Promise<boolean> {
+/**
+ * Asks one question, settling with undefined when input ends. Inquirer's readline closes at
+ * Ctrl-D on an empty line (or when stdin ends) but the prompt never settles, so the process
+ * would drain and exit 0 having decided nothing: end of input is taken as an answer here.
+ */
+async function ask<T>(question: (context: PromptContext) => Promise<T>, streams: PromptStreams, signal?: AbortSignal): Promise<T | undefined> {
+  const ending = new AbortController();
+  const end = () => ending.abort(new EndOfInput());
+  const onKey = (_: unknown, key?: { ctrl?: boolean; name?: string }) => {
+    if (key?.ctrl && key.name === 'd') end();
+  };
+  const input = streams.input as Readable;
+  // A terminal that hung up (SSH dropped) fails reads with EIO: input has ended then too.
+  input.on('keypress', onKey).once('end', end).once('close', end).once('error', end);
+  if (input.readableEnded || input.destroyed) end();
+  const restoreRawMode = tolerateHangUp(input as Partial<ReadStream>, end);
+  const both = signal ? AbortSignal.any([signal, ending.signal]) : ending.signal;
+  try {
+    return await question({ ...streams, signal: both, clearPromptOnDone: false }).catch(promptEnded(signal, ending.signal));
+  } finally {
+    restoreRawMode();
+    input.off('keypress', onKey).off('end', end).off('close', end).off('error', end);
+  }
+}
+
+/**
+ * readline leaves raw mode when its input ends, and on a terminal that hung up that throws EIO
+ * from inside an event handler, where nothing can catch it and the run would crash before the
+ * token is kept: for the question's lifetime, a failed switch means the input has ended.
+ */
+function tolerateHangUp(tty: Partial<ReadStream>, end: () => void): () => void {
+  const setRawMode = tty.setRawMode;
+  if (setRawMode === undefined) return () => undefined;
+  tty.setRawMode = (mode: boolean) => {
+    try {
+      return setRawMode.call(tty, mode);
+    } catch {
+      end();
+      return tty as ReadStream;
+    }
+  };
+  return () => {
+    tty.setRawMode = setRawMode;
+  };
+}
+
+/** A yes/no question whose answer, unless typed, is no; end of input is a no too. */
+export async function askYesNo(question: string, streams: PromptStreams = TERMINAL): Promise<boolean> {
   const { default: confirm } = await import('@inquirer/confirm');
-  return confirm({ message: question, default: false }, context()).catch(promptEnded());
+  return (await ask((context) => confirm({ message: question, default: false }, context), streams)) ?? false;
 }
 
 export function confirmOverwrite(path: string): Promise<boolean> {
@@ -35,8 +99,8 @@ export async function askForCredentials(explanation: string): Promise<string | u
   say(explanation);
   say('The file is the OAuth client: enable the Gmail API, set up the OAuth consent screen (add yourself as a test user), then create the client.');
   const { default: input } = await import('@inquirer/input');
-  const path = await input({ message: 'Path to the downloaded client JSON (empty to stop):' }, context()).catch(promptEnded());
-  return path.trim() || undefined;
+  const path = await ask((context) => input({ message: 'Path to the downloaded client JSON (empty to stop):' }, context), TERMINAL);
+  return path?.trim() || undefined;
 }
 
 async function askPasted(judge: PasteJudge, signal: AbortSignal): Promise<Consent> {
@@ -48,9 +112,12 @@ async function askPasted(judge: PasteJudge, signal: AbortSignal): Promise<Consen
     consent = judged.consent;
     return true;
   };
-  await input({ message: 'Paste the URL (or code):', validate }, context(signal)).catch(promptEnded(signal));
-  return consent as Consent;
+  await ask((context) => input({ message: 'Paste the URL (or code):', validate }, context), TERMINAL, signal);
+  if (consent === undefined) throw STDIN_ENDED();
+  return consent;
 }
+
+const STDIN_ENDED = () => new UsageError('stdin ended before the redirected URL or code was given. Pipe it in, or run on a terminal.');
 
 /** Without a terminal: one line from stdin, judged once. */
 function readPastedLine(judge: PasteJudge, signal: AbortSignal): Promise<Consent> {
@@ -65,7 +132,7 @@ function readPastedLine(judge: PasteJudge, signal: AbortSignal): Promise<Consent
       lines.close();
     };
     signal.addEventListener('abort', () => finish(() => reject(signal.reason)), { once: true });
-    lines.once('close', () => finish(() => reject(new UsageError('stdin ended before the redirected URL or code was given. Pipe it in, or run on a terminal.'))));
+    lines.once('close', () => finish(() => reject(STDIN_ENDED())));
     lines.once('line', (line) => {
       const judged = judge(line);
       finish(() => ('problem' in judged ? reject(new UsageError(judged.problem)) : resolve(judged.consent)));
@@ -77,8 +144,11 @@ export function readPasted(judge: PasteJudge, signal: AbortSignal): Promise<Cons
   return interactive() ? askPasted(judge, signal) : readPastedLine(judge, signal);
 }
 
-/** One line of free text from the person (stderr shows the question). */
-export async function askLine(message: string): Promise<string> {
+/**
+ * One line of free text from the person (stderr shows the question); undefined when input ends.
+ * `signal` ends the question, rejecting with its reason.
+ */
+export async function askLine(message: string, signal?: AbortSignal, streams: PromptStreams = TERMINAL): Promise<string | undefined> {
   const { default: input } = await import('@inquirer/input');
-  return input({ message }, context()).catch(promptEnded());
+  return ask((context) => input({ message }, context), streams, signal);
 }

@@ -71,6 +71,23 @@ export function resolveEndpoints(options: { emulatorHost?: string; authUri?: str
   };
 }
 
+/**
+ * Google's OAuth hosts: oauth2.googleapis.com now, accounts.google.com and www.googleapis.com in
+ * older credentials files and token.json files (google-oauth-facts).
+ */
+const GOOGLE_HOST = /(^|\.)(google|googleapis)\.com$/;
+
+/**
+ * The token endpoint's origin when it is not Google's, for a warning: it receives the refresh
+ * token and the client secret, so a token_uri edited into a file (or a proxy's) must not get them
+ * unnoticed. Under the emulator variable the person chose where every request goes.
+ */
+export function foreignTokenOrigin(endpoints: GoogleEndpoints, emulatorHost: string | undefined): string | undefined {
+  if (emulatorHost) return undefined;
+  const url = new URL(endpoints.token);
+  return GOOGLE_HOST.test(url.hostname) ? undefined : url.origin;
+}
+
 /** Who may name itself as `iss` on the consent redirect: Google, and under the emulator variable the emulator too. */
 export function acceptedIssuers(emulatorHost: string | undefined): string[] {
   return emulatorHost ? [GOOGLE_ISSUER, emulatorOrigin(emulatorHost)] : [GOOGLE_ISSUER];

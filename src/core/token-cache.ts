@@ -19,6 +19,11 @@ export const LONGEST_LIFETIME_MS = 3_600_000 + 5 * 60_000;
  */
 const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 
+/** Whether an access token may be printed or stored: every one, from a file or from a token endpoint. */
+export function hasBearerShape(token: string): boolean {
+  return BEARER_TOKEN.test(token);
+}
+
 /**
  * Whether the stored access token can be used as it is at `now`; undefined when none is stored.
  * One of an impossible shape or with an expiry Google never gives counts as stale, so a new one
@@ -26,7 +31,7 @@ const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
  */
 export function storedAccessFresh(stored: StoredToken, now: Date): boolean | undefined {
   if (!stored.accessToken) return undefined;
-  if (!stored.accessTokenExpiry || !BEARER_TOKEN.test(stored.accessToken)) return false;
+  if (!stored.accessTokenExpiry || !hasBearerShape(stored.accessToken)) return false;
   const left = stored.accessTokenExpiry.getTime() - now.getTime();
   return left > FRESH_MARGIN_MS && left <= LONGEST_LIFETIME_MS;
 }

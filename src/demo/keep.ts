@@ -1,9 +1,16 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keptEnv, keptTokenJson } from '../core/demo.js';
 import { UsageError } from '../core/errors.js';
 import type { MintedToken } from '../core/output.js';
 import { createNew } from '../oauth/write-time.js';
+
+async function isLink(path: string): Promise<boolean> {
+  return lstat(path).then(
+    (stats) => stats.isSymbolicLink(),
+    () => false,
+  );
+}
 
 /**
  * --keep takes a folder that is new or empty, so the demo's files never replace, or mix with,
@@ -16,6 +23,10 @@ export async function checkKeepFolder(dir: string): Promise<void> {
     entries = await readdir(dir);
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    // stat follows a link; one to nothing would make the folder's creation fail after consent.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await isLink(dir))) {
+      throw new UsageError(`--keep ${dir} is a symbolic link to nothing. Remove it, or name a new or empty folder.`);
+    }
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new UsageError(`Cannot read the --keep folder ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
   }

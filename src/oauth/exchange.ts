@@ -2,6 +2,7 @@ import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError } from '../core/errors.js';
 import { ownEntry } from '../core/own-entry.js';
 import { parseScopeString } from '../core/scopes.js';
+import { hasBearerShape } from '../core/token-cache.js';
 import { describeFailure, googleFailure, notJson, oauthClient, type ClientSecrets, type HttpPolicy } from './google.js';
 import { ADMIN_POLICY_ADVICE } from './refresh.js';
 
@@ -39,6 +40,12 @@ function checkedGrant(data: unknown, now: Date): CodeGrant {
   const body = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
   if (typeof body.access_token !== 'string' || body.access_token === '') {
     throw new FlowError('Exchanging the code failed: Google sent an answer without an access token. Try again.');
+  }
+  // Google's are RFC 6750 b64tokens; this one came from a tampered token_uri or a proxy, whose refresh token is no better.
+  if (!hasBearerShape(body.access_token)) {
+    throw new FlowError(
+      'Exchanging the code failed: the token endpoint sent an access token with characters no bearer token has (RFC 6750), so nothing was written. Check the token_uri of the client.',
+    );
   }
   // The library has already turned expires_in into an absolute expiry_date.
   const expiresAt = asNumber(body.expiry_date) ?? now.getTime() + 3599 * 1000;

@@ -10,6 +10,7 @@ import { basename, join, resolve } from 'node:path';
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError, GmailTokenError, InterruptedError } from '../core/errors.js';
 import type { KeepAction } from '../core/keep-action.js';
+import { rescuedName } from '../core/rescued-name.js';
 import { renderOutput, type Format, type MintedToken } from '../core/output.js';
 import { why, WriteFailedError } from './files.js';
 import { revokeToken } from './revoke.js';
@@ -27,8 +28,8 @@ export interface Unwritten {
 }
 
 export interface KeepEffects {
-  /** On a terminal: asks the person and returns the line typed. */
-  askLine(question: string): Promise<string>;
+  /** On a terminal: asks the person and returns the line typed, or undefined when input ended (Ctrl-D). */
+  askLine(question: string): Promise<string | undefined>;
   /** For people, on stderr. */
   say(line: string): void;
   warn(line: string): void;
@@ -77,7 +78,8 @@ async function revoke(unwritten: Unwritten): Promise<string> {
  */
 async function keepBeside(unwritten: Unwritten, effects: KeepEffects): Promise<string> {
   try {
-    return await writeTo(`${unwritten.path}.rescued-${randomBytes(3).toString('hex')}`, unwritten);
+    const kept = await writeTo(rescuedName(unwritten.path, randomBytes(3).toString('hex')), unwritten);
+    return `${kept} A .gitignore line naming ${basename(unwritten.path)} does not cover this copy.`;
   } catch (besideFailed) {
     effects.warn(`It could not be kept beside the output either: ${reasonOf(besideFailed)}`);
   }
@@ -109,7 +111,13 @@ async function askAndKeep(unwritten: Unwritten, effects: KeepEffects): Promise<s
   effects.say('Type a file path to write it there, "-" to print it on stdout, or "revoke" to revoke it at Google');
   effects.say('(revoking also ends the other tokens this account gave this client).');
   for (;;) {
-    const answer = (await effects.askLine('Keep the refresh token how?')).trim();
+    const typed = await effects.askLine('Keep the refresh token how?');
+    // End of input: no one is left to answer, so the off-terminal default keeps it.
+    if (typed === undefined) {
+      effects.say('Input ended with no answer: keeping it beside the output, as off a terminal.');
+      return keepBeside(unwritten, effects);
+    }
+    const answer = typed.trim();
     try {
       if (answer === '-') return await keep('stdout', unwritten, effects);
       if (answer === 'revoke') return await keep('revoke', unwritten, effects);

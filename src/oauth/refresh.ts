@@ -2,6 +2,7 @@ import type { OAuth2Client } from 'google-auth-library';
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError, UsageError } from '../core/errors.js';
 import type { StoredToken } from '../core/stored-token.js';
+import { hasBearerShape } from '../core/token-cache.js';
 import { describeFailure, googleFailure, notJson, oauthClient, type ClientSecrets, type HttpPolicy } from './google.js';
 
 export const INVALID_GRANT_CAUSES =
@@ -37,6 +38,27 @@ function refreshFailure(error: unknown, source: string): FlowError {
   return describeFailure(failure, 'Refreshing the token');
 }
 
+/**
+ * Google's access tokens are RFC 6750 b64tokens; anything else (a CR/LF above all) came from a
+ * tampered token_uri or a proxy, and printed for `Authorization: Bearer $(gmail-token
+ * access-token)` it would become a header of its own.
+ */
+function checkedAccessToken(token: string, source: string): string {
+  if (hasBearerShape(token)) return token;
+  throw new FlowError(
+    `Refreshing the token failed: the token endpoint sent an access token with characters no bearer token has (RFC 6750), so it was neither printed nor saved. Check the token_uri of ${source}.`,
+  );
+}
+
+/** The library turns expires_in into expiry_date; a non-numeric one leaves NaN, no date at all. */
+function checkedExpiry(expiryDate: number | null | undefined, source: string): Date {
+  if (expiryDate === null || expiryDate === undefined) return new Date(Date.now() + 3599_000);
+  if (Number.isFinite(expiryDate)) return new Date(expiryDate);
+  throw new FlowError(
+    `Refreshing the token failed: the token endpoint's expires_in is not a number of seconds, so the access token was neither printed nor saved. Check the token_uri of ${source}.`,
+  );
+}
+
 /** Trades the refresh token for a new access token, explaining each way that can fail. */
 export async function refreshAccess(stored: StoredToken, secrets: ClientSecrets, endpoints: GoogleEndpoints, http?: HttpPolicy): Promise<FreshAccess> {
   if (!stored.refreshToken) {
@@ -47,7 +69,7 @@ export async function refreshAccess(stored: StoredToken, secrets: ClientSecrets,
   try {
     const { credentials } = await client.refreshAccessToken();
     if (!credentials.access_token) throw new FlowError('Refreshing the token failed: Google sent no access token. Try again.');
-    return { client, accessToken: credentials.access_token, expiresAt: new Date(credentials.expiry_date ?? Date.now() + 3599_000) };
+    return { client, accessToken: checkedAccessToken(credentials.access_token, stored.source), expiresAt: checkedExpiry(credentials.expiry_date, stored.source) };
   } catch (error) {
     if (error instanceof FlowError) throw error;
     // The library throws a TypeError of its own when the body it got is not a JSON object.

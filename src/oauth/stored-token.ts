@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { refuseUtf16 } from '../core/encoding.js';
 import { UsageError } from '../core/errors.js';
 import { isKeptEnv, keptByDemo } from '../core/demo.js';
 import { parseDotenv } from '../core/dotenv.js';
@@ -8,7 +9,6 @@ import { fileExists, readTextFile } from './files.js';
 export interface TokenSources {
   token?: string;
   tokenFile?: string;
-  envFile?: string;
   envPrefix: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -20,8 +20,7 @@ function bareToken(value: string): StoredToken {
   return value.startsWith('ya29.') ? { source: '--token', accessToken: value } : { source: '--token', refreshToken: value };
 }
 
-async function fromEnvFile(path: string, prefix: string): Promise<StoredToken> {
-  const text = await readTextFile(path, 'The env file');
+function fromEnvText(text: string, path: string, prefix: string): StoredToken {
   if (isKeptEnv(text)) throw new UsageError(keptByDemo(path, '.env'));
   const values = parseDotenv(text);
   const token = tokenFromEnv((name) => values.get(name), prefix, path);
@@ -29,20 +28,24 @@ async function fromEnvFile(path: string, prefix: string): Promise<StoredToken> {
   return token;
 }
 
-async function tokenFile(path: string, source: string): Promise<StoredToken> {
-  return { ...parseTokenFile(await readTextFile(path, 'The token file'), source), file: path };
+/**
+ * --token-file takes what mint writes, a token.json or a .env, told apart by content: a JSON
+ * object starts with "{" (after a BOM and blanks), which no dotenv line does.
+ */
+async function tokenFile(path: string, source: string, prefix: string): Promise<StoredToken> {
+  const text = await readTextFile(path, 'The token file');
+  refuseUtf16(Buffer.from(text, 'utf8'), path);
+  if (!/^\uFEFF?\s*\{/.test(text)) return fromEnvText(text, path, prefix);
+  return { ...parseTokenFile(text, source), file: path };
 }
 
-/** SPEC `revoke`: --token, --token-file, --env-file, environment, ./token.json; the first found wins. */
+/** SPEC `revoke`: --token, --token-file, environment, ./token.json; the first found wins. */
 export async function findStoredToken(sources: TokenSources): Promise<StoredToken> {
   if (sources.token !== undefined) return bareToken(sources.token);
-  if (sources.tokenFile !== undefined) return tokenFile(sources.tokenFile, sources.tokenFile);
-  if (sources.envFile !== undefined) return fromEnvFile(sources.envFile, sources.envPrefix);
+  if (sources.tokenFile !== undefined) return tokenFile(sources.tokenFile, sources.tokenFile, sources.envPrefix);
   const fromEnvironment = tokenFromEnv((name) => sources.env[name], sources.envPrefix, `$${sources.envPrefix}REFRESH_TOKEN`);
   if (fromEnvironment) return fromEnvironment;
   const local = join(sources.cwd, 'token.json');
-  if (await fileExists(local)) return tokenFile(local, 'token.json');
-  throw new UsageError(
-    `No token found. Pass --token, --token-file or --env-file, set ${sources.envPrefix}REFRESH_TOKEN, or run where token.json is.`,
-  );
+  if (await fileExists(local)) return tokenFile(local, 'token.json', sources.envPrefix);
+  throw new UsageError(`No token found. Pass --token or --token-file, set ${sources.envPrefix}REFRESH_TOKEN, or run where token.json is.`);
 }

@@ -45,6 +45,8 @@ export function runOnTerminal(args: string[], options: { cwd: string; env?: Reco
       ]);
     },
     type: (keys: string) => child.stdin.write(keys),
+    /** The pid of `script`, whose child is the CLI. */
+    pid: child.pid ?? 0,
     screen: () => screen,
     /** Everything the terminal received, escape sequences included. */
     raw: () => raw,

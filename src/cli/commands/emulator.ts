@@ -5,6 +5,7 @@ import { startEmulator } from '../../emulator/index.js';
 import { planOutput, writeFileAtomic } from '../../oauth/files.js';
 import { emit, say } from '../render.js';
 import { shown } from '../../core/terminal.js';
+import { stopSignals } from '../signals.js';
 
 export interface EmulatorCliOptions {
   port: string;
@@ -24,8 +25,7 @@ function loopbackHost(host: string): string {
 
 function stopped(): Promise<NodeJS.Signals> {
   return new Promise((resolveSignal) => {
-    process.once('SIGINT', () => resolveSignal('SIGINT'));
-    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
+    for (const name of stopSignals(process.platform)) process.once(name, () => resolveSignal(name));
   });
 }
 
@@ -48,6 +48,8 @@ export async function runEmulator(options: EmulatorCliOptions): Promise<ExitCode
     throw new UsageError(`Cannot listen on ${host} at ports ${port}, ${smtpPort} and ${imapPort} (${error.code ?? 'error'}). Pick other --port, --smtp-port or --imap-port values.`);
   });
   if (credentialsPath) await writeFileAtomic(credentialsPath, JSON.stringify(emulator.credentialsFile(), null, 2) + '\n');
+  // Listening for the signals before saying how to stop: one sent as soon as the lines are read must not meet Node's default.
+  const stop = stopped();
   await emit(emulator.hostPort + '\n');
   say(`gmail-token emulator listening on ${emulator.origin}`);
   say(`  export GMAIL_TOKEN_EMULATOR_HOST=${emulator.hostPort}`);
@@ -59,8 +61,9 @@ export async function runEmulator(options: EmulatorCliOptions): Promise<ExitCode
   say(`  credentials.json for its Desktop client: ${credentialsPath ?? `${emulator.origin}/emulator/v1/credentials.json`}`);
   say(`  messages sent through it: ${emulator.origin}/emulator/v1/messages`);
   say('Press Ctrl-C to stop.');
-  const signal = await stopped();
+  const signal = await stop;
   await emulator.close();
   say('Emulator stopped.');
-  return signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.ok;
+  // Ctrl-C and Ctrl-Break come from a person (130); SIGTERM and SIGHUP from a service manager or a closed session.
+  return signal === 'SIGINT' || signal === 'SIGBREAK' ? ExitCode.interrupted : ExitCode.ok;
 }

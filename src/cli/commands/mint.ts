@@ -2,8 +2,9 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseLoginHint, parsePort, parseTimeout } from '../../core/args.js';
 import { FlowError, InterruptedError } from '../../core/errors.js';
-import { EMULATOR_HOST_VARIABLE, acceptedIssuers, resolveEndpoints } from '../../core/endpoints.js';
+import { EMULATOR_HOST_VARIABLE, acceptedIssuers, foreignTokenOrigin, resolveEndpoints } from '../../core/endpoints.js';
 import { checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, type MintedToken } from '../../core/output.js';
+import { refuseUtf16 } from '../../core/encoding.js';
 import { neutralise } from '../../core/terminal.js';
 import { expandScopes } from '../../core/scopes.js';
 import { parseKeepAction } from '../../core/keep-action.js';
@@ -50,7 +51,10 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
   const asking = interactive();
   const ifUnwritable = parseKeepAction(options.ifUnwritable, asking);
   const { client, source } = await loadClient({ ...options, env: process.env, cwd: process.cwd(), askForCredentials: asking ? askForCredentials : undefined });
-  const endpoints = resolveEndpoints({ emulatorHost: process.env[EMULATOR_HOST_VARIABLE], authUri: client.authUri, tokenUri: client.tokenUri });
+  const emulatorHost = process.env[EMULATOR_HOST_VARIABLE];
+  const endpoints = resolveEndpoints({ emulatorHost, authUri: client.authUri, tokenUri: client.tokenUri });
+  const foreign = foreignTokenOrigin(endpoints, emulatorHost);
+  if (foreign) warn(`The token_uri of ${source} is at ${foreign}, which is not Google: the client secret and the new refresh token go there.`);
   const out = options.out ?? defaultOut(format);
   const path = out === '-' ? undefined : resolve(out);
   const plan =
@@ -58,6 +62,7 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
       ? undefined
       : await planOutput(path, { force: options.force, update: format === 'env', confirmOverwrite: asking ? confirmOverwrite : undefined });
   const before = path !== undefined && (plan === 'update' || (plan === 'overwrite' && !options.force)) ? await snapshot(path) : undefined;
+  if (format === 'env' && before) refuseUtf16(before.bytes, out);
   if (format === 'env') checkEnvOutput(client, prefix, before?.bytes);
   return {
     request: {
@@ -80,13 +85,14 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
 function unwrittenFor(destination: Destination, token: MintedToken, request: MintRequest): Unwritten {
   const { format, prefix, path } = destination;
   // For stdout, "beside" is a new file in the current folder, named as keep-token names rescued
-  // copies of the default outputs: token.json.rescued-… or .env.rescued-… (shell lines included:
+  // copies of the default outputs: token.rescued-….json or .env.rescued-… (shell lines included:
   // they are export lines a shell sources).
   const named = path ?? resolve(format === 'json' ? 'token.json' : '.env');
   return { token, format, prefix, path: named, shownAs: path === undefined ? 'stdout' : undefined, endpoints: request.endpoints };
 }
 
-const keepEffects = (): KeepEffects => ({ askLine, say, warn, emit, temporaryFolder: tmpdir() });
+/** A signal ends the rescue question at once: that token is then kept the non-interactive way. */
+const keepEffects = (signal: AbortSignal): KeepEffects => ({ askLine: (question) => askLine(question, signal), say, warn, emit, temporaryFolder: tmpdir() });
 
 function summarise(destination: Destination, token: MintedToken, out: string, written: Written | undefined): void {
   const where = destination.path === undefined ? 'stdout' : `${out} (mode 0600${written === 'updated' ? ', other lines kept' : ''})`;
@@ -109,7 +115,7 @@ function nextStep({ format, prefix, path }: Destination, out: string): string {
       ? 'save it as token.json, then `gmail-token check` confirms it works.'
       : `\`gmail-token check --token-file ${out}\` confirms it works; keep the file out of version control.`;
   }
-  if (format === 'env' && path !== undefined) return `\`gmail-token check --env-file ${out}${prefixFlag}\` confirms it works; keep the file out of version control.`;
+  if (format === 'env' && path !== undefined) return `\`gmail-token check --token-file ${out}${prefixFlag}\` confirms it works; keep the file out of version control.`;
   return `with these variables set, \`gmail-token check${prefixFlag}\` confirms the token works.`;
 }
 
@@ -126,10 +132,10 @@ export async function runMint(options: MintCliOptions): Promise<void> {
     now: () => new Date(),
   });
   const unwritten = unwrittenFor(destination, token, request);
-  interruption.holdToken(() => keepUnwrittenToken(new InterruptedError('the run was interrupted twice'), unwritten, 'beside', keepEffects()));
+  interruption.holdToken(() => keepUnwrittenToken(new InterruptedError('the run was interrupted twice'), unwritten, 'beside', keepEffects(interruption.signal)));
   let written: Written | undefined;
   try {
-    written = await deliverToken(destination, unwritten, keepEffects());
+    written = await deliverToken(destination, unwritten, keepEffects(interruption.signal));
   } catch (error) {
     if (interruption.signal.aborted && error instanceof FlowError) throw new InterruptedError(`Interrupted. ${error.message}`);
     throw error;

@@ -1,15 +1,15 @@
-import { EMULATOR_HOST_VARIABLE, resolveEndpoints, type GoogleEndpoints } from '../../core/endpoints.js';
+import { EMULATOR_HOST_VARIABLE, foreignTokenOrigin, resolveEndpoints, type GoogleEndpoints } from '../../core/endpoints.js';
 import { parseEnvPrefix } from '../../core/output.js';
 import type { StoredToken } from '../../core/stored-token.js';
 import { loadClient } from '../../oauth/client-source.js';
 import type { ClientSecrets } from '../../oauth/google.js';
 import { UsageError } from '../../core/errors.js';
 import { findStoredToken } from '../../oauth/stored-token.js';
+import { warn } from '../render.js';
 
 export interface TokenSourceCliOptions {
   token?: string;
   tokenFile?: string;
-  envFile?: string;
   envPrefix: string;
 }
 
@@ -30,6 +30,9 @@ export async function storedToken(options: TokenSourceCliOptions): Promise<{ sto
 /** The client the token belongs to: from the token itself, unless --credentials or --client-id/--client-secret name one. */
 export async function storedClient(options: StoredClientCliOptions): Promise<{ stored: StoredToken; endpoints: GoogleEndpoints; secrets: ClientSecrets }> {
   const { stored, endpoints } = await storedToken(options);
+  // revoke goes to Google's revocation endpoint whatever the file says; check and access-token refresh at token_uri.
+  const foreign = foreignTokenOrigin(endpoints, process.env[EMULATOR_HOST_VARIABLE]);
+  if (foreign) warn(`The token_uri of ${stored.source} is at ${foreign}, which is not Google: the refresh token and client secret go there for each new access token.`);
   const explicit = options.credentials !== undefined || options.clientId !== undefined || options.clientSecret !== undefined;
   if (!explicit && stored.clientId && stored.clientSecret) {
     return { stored, endpoints, secrets: { clientId: stored.clientId, clientSecret: stored.clientSecret } };
