@@ -210,7 +210,7 @@ describe('revoke forgets the stored access token', () => {
   });
 
   it('while another run holds the lock, neither it nor a write-back touches the file, and both say so', async () => {
-    writeFileSync(lock(), `${process.pid}\n`);
+    writeFileSync(lock(), `${process.ppid}\n`);
     const token = await stored();
     const [forgotten, refreshed] = await Promise.all([
       forgetRevokedAccess(token),
