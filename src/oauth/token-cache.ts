@@ -39,7 +39,7 @@ type Rewrite = { kind: 'written' | 'left-alone' | 'busy' | 'failed' } | { kind: 
  * compared (same file, same bytes) right before the rename, so a writer that does not take the
  * lock is not overwritten either.
  */
-async function rewriteTokenFile(path: string, edit: (text: string) => string | undefined): Promise<Rewrite> {
+async function rewriteTokenFile(path: string, edit: (bytes: Buffer) => Uint8Array | undefined): Promise<Rewrite> {
   let readOnly: number | undefined;
   const update = (current: Buffer | undefined, file: FileSnapshot | undefined) => {
     if (current === undefined || file === undefined) return undefined;
@@ -49,7 +49,7 @@ async function rewriteTokenFile(path: string, edit: (text: string) => string | u
       readOnly = file.mode;
       return undefined;
     }
-    return edit(current.toString('utf8'));
+    return edit(current);
   };
   try {
     if (await updateAtWriteTime(path, update, WRITE_BACK_PATIENCE_MS)) return { kind: 'written' };
@@ -61,7 +61,7 @@ async function rewriteTokenFile(path: string, edit: (text: string) => string | u
 
 /** Saves the refreshed access token where it came from; when it cannot, says why on stderr. */
 async function saveAccess(path: string, refreshToken: string, access: RefreshedAccess, warn: (line: string) => void): Promise<void> {
-  const done = await rewriteTokenFile(path, (text) => tokenFileWithAccess(text, refreshToken, access));
+  const done = await rewriteTokenFile(path, (bytes) => tokenFileWithAccess(bytes, refreshToken, access));
   const notSaved = 'the next call will refresh again';
   if (done.kind === 'left-alone') warn(`${path} changed while the token was refreshed (a new mint?), so it was left as it is.`);
   if (done.kind === 'read-only') warn(`${path} is read-only (mode 0${done.mode.toString(8)}), so the new access token was not saved there; ${notSaved}.`);
@@ -78,7 +78,7 @@ async function saveAccess(path: string, refreshToken: string, access: RefreshedA
 export async function forgetRevokedAccess(stored: StoredToken): Promise<{ said: string; warning: boolean } | undefined> {
   const path = stored.file;
   if (path === undefined) return undefined;
-  const done = await rewriteTokenFile(path, (text) => tokenFileWithoutAccess(text, stored.refreshToken));
+  const done = await rewriteTokenFile(path, (bytes) => tokenFileWithoutAccess(bytes, stored.refreshToken));
   if (done.kind === 'written') return { said: `Removed the revoked access token and its expiry from ${path}, so access-token cannot print it.`, warning: false };
   if (done.kind === 'left-alone') return undefined;
   const why = done.kind === 'read-only' ? `it is read-only (mode 0${done.mode.toString(8)})` : done.kind === 'busy' ? 'another gmail-token run is writing it' : 'it could not be written';
