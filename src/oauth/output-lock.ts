@@ -99,8 +99,19 @@ export async function lockSeen(path: string): Promise<string | undefined> {
   }
 }
 
-/** Another gmail-token run held the lock beside the file for longer than this run would wait. */
-export class OutputBusyError extends WriteFailedError {}
+/**
+ * The lock beside the file stayed for longer than this run would wait: another gmail-token run held
+ * it, or (`stuck`) it was left by a run that is gone and could not be removed.
+ */
+export class OutputBusyError extends WriteFailedError {
+  constructor(
+    fact: string,
+    advice: string,
+    readonly stuck = false,
+  ) {
+    super(fact, advice);
+  }
+}
 
 /**
  * Takes the lock, clearing one its run left behind. When it cannot within `patienceMs`, returns
@@ -134,6 +145,7 @@ function busy(path: string, lock: string, stuck: unknown): OutputBusyError {
   return new OutputBusyError(
     `The output ${path} is busy: the lock ${lock} was left by a run that is gone, and gmail-token could not remove it (${why(stuck)}); nothing was changed.`,
     'Remove the lock (its owner or root can), then run again.',
+    true,
   );
 }
 
