@@ -10,10 +10,16 @@ function lockFor(path: string): string {
 }
 
 /**
- * The locks this process holds now: a lock file naming our own pid is ours only if it is here
- * (otherwise an earlier process with that pid left it: pid 1 in a container that restarted).
+ * The lock files this process holds now, by name and by file: a lock naming our own pid is ours
+ * only if it is one of them (otherwise an earlier process with that pid left it: pid 1 in a
+ * container that restarted). By file too, because on a case-insensitive disk (macOS, Windows)
+ * Token.json's lock and token.json's are one file under two names.
  */
-const held = new Set<string>();
+const held = new Map<string, { dev: number; ino: number }>();
+
+function holding(lock: string, found: FileSnapshot): boolean {
+  return held.has(lock) || [...held.values()].some((file) => file.ino !== 0 && file.dev === found.dev && file.ino === found.ino);
+}
 
 /** Whether the process with this pid exists (EPERM: it does, as another user's). */
 function pidAlive(pid: number): boolean {
@@ -31,7 +37,7 @@ async function abandoned(lock: string): Promise<FileSnapshot | undefined> {
   if (found === undefined) return undefined;
   const judged = lockAbandoned(found.bytes.toString('latin1'), Date.now() - found.mtimeMs, {
     ownPid: process.pid,
-    ownHeld: held.has(lock),
+    ownHeld: holding(lock, found),
     alive: pidAlive,
   });
   return judged ? found : undefined;
@@ -66,11 +72,13 @@ async function clearAbandoned(lock: string, judged: FileSnapshot): Promise<unkno
   return undefined;
 }
 
-/** Creates the lock holding our pid; a lock that could not be completed (disk full) is removed. */
-async function takeLock(lock: string): Promise<void> {
+/** Creates the lock holding our pid, and says which file it is; a lock that could not be completed (disk full) is removed. */
+async function takeLock(lock: string): Promise<{ dev: number; ino: number }> {
   const handle = await open(lock, 'wx', 0o600);
   try {
     await handle.writeFile(`${process.pid}\n`);
+    const { dev, ino } = await handle.stat();
+    return { dev, ino };
   } catch (error) {
     await unlink(lock).catch(() => undefined);
     throw error;
@@ -123,8 +131,7 @@ async function acquire(path: string, lock: string, patienceMs: number): Promise<
   let stuck: unknown;
   for (;;) {
     try {
-      await takeLock(lock);
-      held.add(lock);
+      held.set(lock, await takeLock(lock));
       return { taken: true };
     } catch (error) {
       if (code(error) !== 'EEXIST') throw writeFailed(path, error);
