@@ -57,7 +57,7 @@ describe('the token file with a refreshed access token', () => {
   it('changes token and expiry in place and keeps everything else, layout included', () => {
     const text = '{\n    "refresh_token": "1//r",\n    "token": "ya29.old",\n    "extra": [1, {"a": null}],\n    "expiry": "2020-01-01T00:00:00Z"\n}\n';
     const updated = tokenFileWithAccess(text, '1//r', access);
-    expect(updated).toBe('{\n    "refresh_token": "1//r",\n    "token": "ya29.new",\n    "extra": [\n        1,\n        {\n            "a": null\n        }\n    ],\n    "expiry": "2026-11-28T12:59:59.000Z"\n}\n');
+    expect(updated).toBe('{\n    "refresh_token": "1//r",\n    "token": "ya29.new",\n    "extra": [1, {"a": null}],\n    "expiry": "2026-11-28T12:59:59.000Z"\n}\n');
   });
 
   it('updates access_token when the file names it so, and adds expiry when missing', () => {

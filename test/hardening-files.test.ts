@@ -209,7 +209,7 @@ async function expectKeptInTemporaryFolder(result: { stderr: string }, tmp: stri
   expect(readdirSync(folder)).toEqual([name]);
   const file = join(folder, name);
   expect(statSync(file).mode & 0o777).toBe(0o600);
-  expect(result.stderr).toContain(`it was written to ${file} (mode 0600) instead; move it where it belongs.`);
+  expect(result.stderr).toContain(`it was written to ${file} (mode 0600) in the temporary folder, which the system empties after a while (macOS after days unused, Windows' Storage Sense): move it now.`);
   expect(result.stderr).not.toMatch(/run again|so it is lost/);
   const text = readFileSync(file, 'utf8');
   const refreshToken = name === '.env' ? (/REFRESH_TOKEN=(\S+)/.exec(text)?.[1] ?? '') : (JSON.parse(text) as { refresh_token: string }).refresh_token;

@@ -160,7 +160,7 @@ describe('the write-back leaves alone what is not its own', () => {
     expect(await live(printed)).toBe(true);
     expect(readFileSync(target, 'utf8')).toBe(written);
     expect(warnings).toEqual([
-      `The new access token could not be saved in ${path} (check that the file is not a link and its folder is writable); the next call will refresh again.`,
+      `The new access token was not saved: Could not read ${path} to update it (ELOOP: it is now a symbolic link); nothing was changed. The next call will refresh again.`,
     ]);
   });
 });
@@ -204,13 +204,13 @@ describe('revoke forgets the stored access token', () => {
     rmSync(path);
     symlinkSync(join(h.workspace.dir, 'credentials.json'), path);
     expect(await forgetRevokedAccess(token)).toEqual({
-      said: `${path} still holds the revoked access token (it could not be written): access-token prints it until it expires unless you pass --no-cache or delete the file.`,
+      said: `${path} still holds the revoked access token: access-token prints it until it expires unless you pass --no-cache or delete the file. Could not read ${path} to update it (ELOOP: it is now a symbolic link); nothing was changed.`,
       warning: true,
     });
   });
 
   it('while another run holds the lock, neither it nor a write-back touches the file, and both say so', async () => {
-    writeFileSync(lock(), `${process.pid}\n`);
+    writeFileSync(lock(), `${process.ppid}\n`);
     const token = await stored();
     const [forgotten, refreshed] = await Promise.all([
       forgetRevokedAccess(token),

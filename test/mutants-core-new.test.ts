@@ -125,15 +125,15 @@ describe('the stored access token shape', () => {
 describe('the token file, edited in place', () => {
   const access = { accessToken: 'ya29.new', expiresAt: new Date('2026-11-28T12:59:59.000Z') };
 
-  it('keeps a compact file compact, even when a value inside it spans lines', () => {
+  it('keeps a compact file compact, and a value inside it as it was', () => {
     expect(tokenFileWithAccess('{"refresh_token":"1//r","extra":{\n  "a":1}}', '1//r', access)).toBe(
-      '{"refresh_token":"1//r","extra":{"a":1},"token":"ya29.new","expiry":"2026-11-28T12:59:59.000Z"}',
+      '{"refresh_token":"1//r","extra":{\n  "a":1},"token":"ya29.new","expiry":"2026-11-28T12:59:59.000Z"}',
     );
   });
 
   it('keeps the indentation of a file with CRLF or tab indents', () => {
     expect(tokenFileWithAccess('{\r\n  "refresh_token": "1//r",\r\n  "token": "ya29.old"\r\n}', '1//r', access)).toBe(
-      '{\n  "refresh_token": "1//r",\n  "token": "ya29.new",\n  "expiry": "2026-11-28T12:59:59.000Z"\n}',
+      '{\r\n  "refresh_token": "1//r",\r\n  "token": "ya29.new",\r\n  "expiry": "2026-11-28T12:59:59.000Z"\r\n}',
     );
     expect(tokenFileWithAccess('{\n\t"refresh_token": "1//r"\n}\n', '1//r', access)).toBe(
       '{\n\t"refresh_token": "1//r",\n\t"token": "ya29.new",\n\t"expiry": "2026-11-28T12:59:59.000Z"\n}\n',

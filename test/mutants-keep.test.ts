@@ -150,7 +150,9 @@ describe('when beside fails: a new private folder under the temporary folder, th
       new RegExp(`^It could not be kept beside the output either: Could not write ${at('gone/token')}\\.rescued-[0-9a-f]{6}\\.json \\(ENOENT: the folder is gone\\); nothing was changed\\.$`),
     );
     expect(error).toBeInstanceOf(FlowError);
-    expect(error.message).toBe(`The refresh token was not written to ${path}; ${KEPT_IN(file)}`);
+    expect(error.message).toBe(
+      `The refresh token was not written to ${path}; it was written to ${file} (mode 0600) in the temporary folder, which the system empties after a while (macOS after days unused, Windows' Storage Sense): move it now.`,
+    );
     expectNoSecret(FAKE, run.warned, error.message);
   });
 

@@ -393,7 +393,7 @@ describe('updateAtWriteTime', () => {
 
   it('waits for the lock only as long as it is told to', async () => {
     const path = join(dir, '.env');
-    writeFileSync(lockOf('.env'), `${process.pid}\n`);
+    writeFileSync(lockOf('.env'), `${process.ppid}\n`);
     let called = false;
     const error = await rejection(
       updateAtWriteTime(
@@ -447,10 +447,8 @@ describe('withOutputLock', () => {
   });
 
   for (const [held, content] of [
-    ['a live run (this process)', `${process.pid}\n`],
+    ['a live run (the process that started this one)', `${process.ppid}\n`],
     ['a run still writing its pid (fresh, empty)', ''],
-    ['a run still writing its pid (fresh, no number)', 'x'],
-    ['a fresh lock with pid 0', '0\n'],
   ] as const) {
     it(`waits, then gives up on a lock held by ${held}, leaving it`, async () => {
       const path = join(dir, 'token.json');
@@ -471,6 +469,8 @@ describe('withOutputLock', () => {
     ['a run that crashed before writing its pid (old, empty)', '', true],
     ['a run that crashed mid-write (old, no number)', 'x', true],
     ['an old lock with pid 0', '0\n', true],
+    ['no gmail-token run (fresh, no number)', 'x', false],
+    ['no gmail-token run (fresh, pid 0)', '0\n', false],
   ] as const) {
     it(`takes over a lock left by ${left}, and leaves nothing behind`, async () => {
       const path = join(dir, 'token.json');
@@ -535,11 +535,11 @@ describe('withOutputLock', () => {
     const lock = lockOf('token.json');
     writeFileSync(lock, `${GONE}\n`);
     fsSwitch.beforeRename = () => {
-      writeFileSync(`${lock}.theirs`, `${process.pid}\n`, { mode: 0o600 });
+      writeFileSync(`${lock}.theirs`, `${process.ppid}\n`, { mode: 0o600 });
       renameSync(`${lock}.theirs`, lock);
     };
     await busyWithoutWorking(path);
-    expect(readFileSync(lock, 'utf8')).toBe(`${process.pid}\n`);
+    expect(readFileSync(lock, 'utf8')).toBe(`${process.ppid}\n`);
     expect(statSync(lock).mode & 0o777).toBe(0o600);
     expect(names()).toEqual(['.token.json.gmail-token.lock']);
   });

@@ -47,7 +47,8 @@ function cacheExpiry(file: Record<string, unknown>): Date | undefined {
 export function parseTokenFile(text: string, source: string): StoredToken {
   let file: unknown;
   try {
-    file = JSON.parse(text);
+    // A UTF-8 byte order mark (Notepad, PowerShell's Out-File -Encoding utf8) is not part of the JSON.
+    file = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
     throw new UsageError(`${source} is not valid JSON. Pass a token.json written by \`gmail-token mint\`.`);
   }

@@ -1,3 +1,4 @@
+import { objectSpans, splice, type MemberSpan, type ObjectSpans } from './json-bytes.js';
 import type { StoredToken } from './stored-token.js';
 
 /**
@@ -46,53 +47,81 @@ export interface RefreshedAccess {
   expiresAt: Date;
 }
 
-/** The indentation the file was written with ("  " for mint's, none for Python's compact to_json()). */
-function indentOf(text: string): string | undefined {
-  return /^\{\r?\n([ \t]+)"/.exec(text)?.[1];
+/** The file as given: bytes stay bytes, text stays text (the edit itself is done on bytes). */
+function sameKind<T extends string | Uint8Array>(file: T, edited: Buffer | undefined): T | undefined {
+  if (edited === undefined) return undefined;
+  return (typeof file === 'string' ? edited.toString('utf8') : edited) as T;
+}
+
+/** The spans of a token file that still holds `refreshToken`, else undefined: it must be left alone. */
+function tokenFileSpans(bytes: Uint8Array, refreshToken: string | undefined): ObjectSpans | undefined {
+  const spans = objectSpans(bytes);
+  return spans?.record.refresh_token === refreshToken ? spans : undefined;
+}
+
+/** How this file separates members and writes a colon, so added members look like the others. */
+function styleOf(bytes: Uint8Array, spans: ObjectSpans): { between: string; colon: string } {
+  const [first, second] = spans.members;
+  const text = (from: number, to: number) => Buffer.from(bytes.subarray(from, to)).toString('latin1');
+  if (first === undefined) return { between: ', ', colon: ': ' };
+  const between = second === undefined ? `,${text(spans.inside, first.start)}` : text(first.valueEnd, second.start);
+  return { between, colon: text(first.keyEnd, first.valueStart) };
+}
+
+/** `bytes` with every value of `key` (duplicates too) set to `value`, or the member added after the last one. */
+function setValue(bytes: Buffer, key: string, value: string, refreshToken: string): Buffer {
+  const spans = tokenFileSpans(bytes, refreshToken) as ObjectSpans;
+  const found = spans.members.filter((member) => member.key === key);
+  for (const member of found.reverse()) bytes = splice(bytes, member.valueStart, member.valueEnd, JSON.stringify(value));
+  if (found.length > 0) return bytes;
+  const { between, colon } = styleOf(bytes, spans);
+  const last = spans.members.at(-1);
+  const member = `${JSON.stringify(key)}${colon}${JSON.stringify(value)}`;
+  return last === undefined ? splice(bytes, spans.inside, spans.inside, member) : splice(bytes, last.valueEnd, last.valueEnd, `${between}${member}`);
 }
 
 /**
- * The token file's text after `edit` changed its fields, every other field as it was and in its
- * place, or undefined when the file no longer holds `refreshToken` (a new mint replaced it), is no
- * longer a token object, or `edit` changed nothing: then it must be left alone.
+ * The token file with the new access token and expiry, only those values' bytes changed (the keys
+ * added when absent), or undefined when it no longer holds `refreshToken` (a new mint replaced
+ * it) or is no longer a token object: then it must be left alone.
  */
-function editTokenFile(text: string, refreshToken: string | undefined, edit: (record: Record<string, unknown>) => boolean): string | undefined {
-  let file: unknown;
-  try {
-    file = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (file === null || typeof file !== 'object' || Array.isArray(file)) return undefined;
-  const record = file as Record<string, unknown>;
-  if (record.refresh_token !== refreshToken || !edit(record)) return undefined;
-  const ending = text.endsWith('\n') ? '\n' : '';
-  return JSON.stringify(record, null, indentOf(text)) + ending;
-}
-
-/** The token file's text with the new access token and expiry (see editTokenFile for undefined). */
-export function tokenFileWithAccess(text: string, refreshToken: string, access: RefreshedAccess): string | undefined {
-  return editTokenFile(text, refreshToken, (record) => {
-    // Some writers name the field access_token; parseTokenFile reads either, so update the one present.
-    const tokenKey = !('token' in record) && 'access_token' in record ? 'access_token' : 'token';
-    record[tokenKey] = access.accessToken;
-    record.expiry = access.expiresAt.toISOString();
-    return true;
-  });
+export function tokenFileWithAccess<T extends string | Uint8Array>(file: T, refreshToken: string, access: RefreshedAccess): T | undefined {
+  const bytes = Buffer.from(file);
+  const spans = tokenFileSpans(bytes, refreshToken);
+  if (spans === undefined) return undefined;
+  // Some writers name the field access_token; parseTokenFile reads either, so update the one present.
+  const tokenKey = !('token' in spans.record) && 'access_token' in spans.record ? 'access_token' : 'token';
+  const withToken = setValue(bytes, tokenKey, access.accessToken, refreshToken);
+  return sameKind(file, setValue(withToken, 'expiry', access.expiresAt.toISOString(), refreshToken));
 }
 
 /** Fields that hold the stored access token and its expiry, under every name parseTokenFile reads. */
 const ACCESS_FIELDS = ['token', 'access_token', 'expiry'];
 
+/** `bytes` without the member at `index`, and the comma that joined it to a neighbour. */
+function withoutMember(bytes: Buffer, members: MemberSpan[], index: number): Buffer {
+  const member = members[index] as MemberSpan;
+  const previous = members[index - 1];
+  if (previous !== undefined) return splice(bytes, previous.valueEnd, member.valueEnd, '');
+  const next = members[index + 1];
+  return splice(bytes, member.start, next === undefined ? member.valueEnd : next.start, '');
+}
+
 /**
- * The token file's text without its access token and expiry, once its grant was revoked: Google
- * no longer takes that access token, and access-token would print it until its hour is up.
- * `refreshToken` is the one revoked (undefined for a file that holds only an access token).
+ * The token file without its access token and expiry, once its grant was revoked: Google no longer
+ * takes that access token, and access-token would print it until its hour is up. Only those
+ * members' bytes are removed. `refreshToken` is the one revoked (undefined for a file that holds
+ * only an access token); undefined when there is nothing to remove or the file must be left alone.
  */
-export function tokenFileWithoutAccess(text: string, refreshToken: string | undefined): string | undefined {
-  return editTokenFile(text, refreshToken, (record) => {
-    const present = ACCESS_FIELDS.filter((key) => key in record);
-    for (const key of present) delete record[key];
-    return present.length > 0;
-  });
+export function tokenFileWithoutAccess<T extends string | Uint8Array>(file: T, refreshToken: string | undefined): T | undefined {
+  let bytes: Buffer = Buffer.from(file);
+  let spans = tokenFileSpans(bytes, refreshToken);
+  let removed = false;
+  for (;;) {
+    const index = spans?.members.findIndex((member) => ACCESS_FIELDS.includes(member.key)) ?? -1;
+    if (spans === undefined || index < 0) return removed ? sameKind(file, bytes) : undefined;
+    bytes = withoutMember(bytes, spans.members, index);
+    spans = objectSpans(bytes);
+    removed = true;
+  }
 }

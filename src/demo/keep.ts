@@ -12,9 +12,12 @@ async function isLink(path: string): Promise<boolean> {
   );
 }
 
+/** What the desktop writes into any folder it shows (Finder, Explorer): no one's token file. */
+const FOLDER_LITTER = new Set(['.ds_store', 'desktop.ini', 'thumbs.db']);
+
 /**
- * --keep takes a folder that is new or empty, so the demo's files never replace, or mix with,
- * a real token.json or .env that a later command (or an app) would pick up.
+ * --keep takes a folder that is new or empty (but for FOLDER_LITTER), so the demo's files never
+ * replace, or mix with, a real token.json or .env that a later command (or an app) would pick up.
  */
 export async function checkKeepFolder(dir: string): Promise<void> {
   let entries: string[];
@@ -30,7 +33,7 @@ export async function checkKeepFolder(dir: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new UsageError(`Cannot read the --keep folder ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
   }
-  if (entries.length > 0) {
+  if (entries.some((name) => !FOLDER_LITTER.has(name.toLowerCase()))) {
     throw new UsageError(`--keep ${dir} is not empty. Name a new or empty folder, so the demo's files cannot be mistaken for real ones.`);
   }
 }

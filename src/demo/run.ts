@@ -7,6 +7,7 @@ import { startEmulator } from '../emulator/index.js';
 import { interruptible } from '../oauth/waiting.js';
 import { checkKeepFolder, keepFiles } from './keep.js';
 import { accessTokenStep, mintStep, revokedCheckStep, revokeStep, sendStep, type DemoSession, type StepOutcome } from './steps.js';
+import { fileProtection } from '../core/file-protection.js';
 
 export type { StepOutcome } from './steps.js';
 
@@ -54,7 +55,7 @@ async function runSteps(session: DemoSession, keep: string | undefined, effects:
     const minted = await mintStep(session);
     if (keep === undefined) return minted;
     const kept = await keepFiles(keep, minted.token);
-    return { ...minted, shown: [`kept ${kept.join(' and ')} (0600), marked as emulator tokens`] };
+    return { ...minted, shown: [`kept ${kept.join(' and ')} (${fileProtection(process.platform)}), marked as emulator tokens`] };
   });
   // Read back from the token.json text mint would write, as the real commands read it.
   const stored = parseTokenFile(tokenJson(token), 'the demo token.json');

@@ -7,7 +7,7 @@ import { writeFileAtomic } from './files.js';
 import { keepUnwrittenToken, type KeepEffects, type Unwritten } from './keep-token.js';
 import { LOCK_PATIENCE_MS, lockSeen, withOutputLock } from './output-lock.js';
 import type { FileSnapshot } from './snapshot.js';
-import { createNew, replaceIfUnchanged, updateAtWriteTime } from './write-time.js';
+import { createNew, replaceIfUnchanged, TemporaryLeftError, updateAtWriteTime } from './write-time.js';
 
 /** Where a minted token goes, and what was there when the flow started. */
 export interface OutputTarget {
@@ -99,6 +99,8 @@ export async function deliverToken(delivery: Delivery, unwritten: Unwritten, eff
     if (lock) effects.say(`${lock} is there: another gmail-token run may be writing ${path}; waiting up to ${LOCK_PATIENCE_MS / 1000} s for it.`);
     return await writeOutput({ ...delivery, path }, unwritten.token);
   } catch (failure) {
+    // The token is in the output; what remains to say is where its temporary copy was left.
+    if (failure instanceof TemporaryLeftError) throw failure;
     // stdout that just failed would fail again: keep it beside instead.
     const action = path === undefined && delivery.ifUnwritable === 'stdout' ? 'beside' : delivery.ifUnwritable;
     return keepUnwrittenToken(failure, unwritten, action, effects);

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, lstat, open, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { access, lstat, open, stat, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { FlowError, UsageError } from '../core/errors.js';
+import { HELD_BY_ANOTHER_PROGRAM } from './held-retry.js';
+import { removeTemporary, renameTemporary, temporaryFor, withNote, writeTemporary, type Owner } from './temporary.js';
 
 export type OutputPlan = 'create' | 'overwrite' | 'update';
 
@@ -20,13 +21,11 @@ const WRITE_FAILURES: Record<string, string> = {
   ELOOP: 'it is now a symbolic link',
 };
 
-export function why(error: unknown): string {
+/** `platform` only where the error came from replacing or removing a file, which another program can block. */
+export function why(error: unknown, platform?: NodeJS.Platform): string {
   const found = code(error) ?? 'error';
+  if (platform === 'win32' && HELD_BY_ANOTHER_PROGRAM.has(found)) return `${found}: another program holds the file (an editor, an antivirus, a sync client?)`;
   return WRITE_FAILURES[found] ? `${found}: ${WRITE_FAILURES[found]}` : found;
-}
-
-export function temporaryFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
 async function checkFolder(path: string): Promise<void> {
@@ -77,51 +76,55 @@ export async function planOutput(
 
 /**
  * Writes through a temporary file in the same folder and a rename, so a reader sees the old file
- * or the new one, never a part; the file is created 0600 because it holds secrets.
+ * or the new one, never a part; the file is created 0600 because it holds secrets. A file that
+ * root replaces keeps its owner and group, as an update does (see ownerToKeep).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = await writeTemporary(path, data);
+export async function writeFileAtomic(path: string, data: string | Uint8Array, platform: NodeJS.Platform = process.platform): Promise<void> {
+  const existing = await lstat(path).catch(() => undefined);
+  const temporary = await writeTemporary(path, data, platform, existing?.isFile() ? ownerToKeep(existing) : undefined);
+  // On Windows a read-only file cannot be replaced: no other program is to wait for.
+  const readOnly = platform === 'win32' && existing !== undefined && (existing.mode & 0o200) === 0;
   try {
-    await rename(temporary, path);
+    await renameTemporary(temporary, path, platform, !readOnly);
   } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw writeFailed(path, error);
+    const failure = readOnly && HELD_BY_ANOTHER_PROGRAM.has(code(error) ?? '') ? readOnlyFailed(path, error) : error;
+    throw withNote(failure instanceof WriteFailedError ? failure : writeFailed(path, failure, platform), await removeTemporary(temporary.path, platform));
   }
+}
+
+function readOnlyFailed(path: string, error: unknown): WriteFailedError {
+  return new WriteFailedError(
+    `Could not replace ${path} (${code(error)}: the file is read-only); nothing was changed.`,
+    'Clear its read-only attribute (attrib -r) to let --force replace it, or choose another --out, then run again.',
+  );
+}
+
+/**
+ * The owner a file written over `existing` must have: `sudo gmail-token mint -o .env` must not
+ * leave an app's .env or token.json readable by root alone. Only root can give a file away, and
+ * only root needs to.
+ */
+export function ownerToKeep(existing: { uid: number; gid: number }): Owner | undefined {
+  if (process.geteuid?.() !== 0 || (existing.uid === 0 && existing.gid === 0)) return undefined;
+  return { uid: existing.uid, gid: existing.gid };
 }
 
 /** A write that failed, nothing changed; `fact` is the message without the advice to run again. */
 export class WriteFailedError extends FlowError {
   constructor(
     readonly fact: string,
-    advice: string,
+    readonly advice: string,
   ) {
     super(`${fact} ${advice}`);
   }
 }
 
 /** The error for a write that failed, with what to do; nothing was changed when it is thrown. */
-export function writeFailed(path: string, error: unknown): WriteFailedError {
+export function writeFailed(path: string, error: unknown, platform?: NodeJS.Platform): WriteFailedError {
   // The folder was checked before the flow, so ENOENT now means it went away meanwhile.
-  const reason = code(error) === 'ENOENT' ? 'ENOENT: the folder is gone' : why(error);
+  const reason = code(error) === 'ENOENT' ? 'ENOENT: the folder is gone' : why(error, platform);
   const full = code(error) === 'ENOSPC' || code(error) === 'EDQUOT';
   return new WriteFailedError(`Could not write ${path} (${reason}); nothing was changed.`, `${full ? 'Free some space or choose' : 'Choose'} another --out, then run again.`);
-}
-
-/** `data` in a new 0600 file beside `path`, synced to disk; returns its name. */
-export async function writeTemporary(path: string, data: string | Uint8Array): Promise<string> {
-  const temporary = temporaryFor(path);
-  let handle;
-  try {
-    handle = await open(temporary, 'wx', 0o600);
-    await handle.writeFile(data);
-    await handle.sync();
-    await handle.close();
-    return temporary;
-  } catch (error) {
-    await handle?.close().catch(() => undefined);
-    await unlink(temporary).catch(() => undefined);
-    throw writeFailed(path, error);
-  }
 }
 
 /** Whether something is at `path`: for the default files (./credentials.json, ./token.json). */

@@ -9,6 +9,7 @@ import { mkdtemp, rmdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError, GmailTokenError, InterruptedError } from '../core/errors.js';
+import { fileProtection } from '../core/file-protection.js';
 import type { KeepAction } from '../core/keep-action.js';
 import { rescuedName } from '../core/rescued-name.js';
 import { renderOutput, type Format, type MintedToken } from '../core/output.js';
@@ -37,6 +38,8 @@ export interface KeepEffects {
   emit(data: string): Promise<void>;
   /** The system's temporary folder (os.tmpdir()), for the last copy before revoking. */
   temporaryFolder: string;
+  /** process.platform: what protects the file kept is said per platform. */
+  platform?: NodeJS.Platform;
 }
 
 /** A write error in words, without advice to run again: here the token is being kept instead. */
@@ -46,19 +49,25 @@ function reasonOf(error: unknown): string {
   return error.message;
 }
 
-async function writeTo(path: string, unwritten: Unwritten): Promise<string> {
-  await createNew(path, renderOutput(unwritten.format, unwritten.token, unwritten.prefix));
-  return `it was written to ${path} (mode 0600) instead; move it where it belongs.`;
+async function writeTo(path: string, unwritten: Unwritten, effects: KeepEffects): Promise<string> {
+  const platform = effects.platform ?? process.platform;
+  await createNew(path, renderOutput(unwritten.format, unwritten.token, unwritten.prefix), platform);
+  return `it was written to ${path} (${fileProtection(platform)})`;
 }
 
+const INSTEAD = ' instead; move it where it belongs.';
+
 /**
- * A new folder only this user can enter (mkdtemp makes it 0700), holding the token as a new 0600
- * file; a folder that could not receive it is removed again rather than left empty.
+ * A new folder only this user can enter (mkdtemp makes it 0700; on Windows the temporary folder
+ * is in the user's profile), holding the token as a new file; a folder that could not receive it
+ * is removed again rather than left empty. The system empties that folder (macOS after days
+ * unused, Windows' Storage Sense), hence "now".
  */
-async function writeToTemporaryFolder(unwritten: Unwritten, folder: string): Promise<string> {
-  const dir = await mkdtemp(join(folder, 'gmail-token-rescued-'));
+async function writeToTemporaryFolder(unwritten: Unwritten, effects: KeepEffects): Promise<string> {
+  const dir = await mkdtemp(join(effects.temporaryFolder, 'gmail-token-rescued-'));
   try {
-    return await writeTo(join(dir, basename(unwritten.path)), unwritten);
+    const kept = await writeTo(join(dir, basename(unwritten.path)), unwritten, effects);
+    return `${kept} in the temporary folder, which the system empties after a while (macOS after days unused, Windows' Storage Sense): move it now.`;
   } catch (error) {
     await rmdir(dir).catch(() => undefined);
     throw error;
@@ -78,13 +87,13 @@ async function revoke(unwritten: Unwritten): Promise<string> {
  */
 async function keepBeside(unwritten: Unwritten, effects: KeepEffects): Promise<string> {
   try {
-    const kept = await writeTo(rescuedName(unwritten.path, randomBytes(3).toString('hex')), unwritten);
-    return `${kept} A .gitignore line naming ${basename(unwritten.path)} does not cover this copy.`;
+    const kept = await writeTo(rescuedName(unwritten.path, randomBytes(3).toString('hex')), unwritten, effects);
+    return `${kept}${INSTEAD} A .gitignore line naming ${basename(unwritten.path)} does not cover this copy.`;
   } catch (besideFailed) {
     effects.warn(`It could not be kept beside the output either: ${reasonOf(besideFailed)}`);
   }
   try {
-    return await writeToTemporaryFolder(unwritten, effects.temporaryFolder);
+    return await writeToTemporaryFolder(unwritten, effects);
   } catch (temporaryFailed) {
     effects.warn(`Nor in ${effects.temporaryFolder}: ${reasonOf(temporaryFailed)} Revoking it, so no live token is left behind.`);
   }
@@ -121,7 +130,7 @@ async function askAndKeep(unwritten: Unwritten, effects: KeepEffects): Promise<s
     try {
       if (answer === '-') return await keep('stdout', unwritten, effects);
       if (answer === 'revoke') return await keep('revoke', unwritten, effects);
-      if (answer !== '') return await writeTo(resolve(answer), unwritten);
+      if (answer !== '') return (await writeTo(resolve(answer), unwritten, effects)) + INSTEAD;
     } catch (error) {
       effects.warn(reasonOf(error));
     }

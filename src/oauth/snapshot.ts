@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
 import { FlowError } from '../core/errors.js';
 import { code, why } from './files.js';
+import { sameIdentity } from './temporary.js';
 
 /** A file as read at one moment: its bytes and which file it was. */
 export interface FileSnapshot {
@@ -15,18 +16,28 @@ export interface FileSnapshot {
   mtimeMs: number;
 }
 
+function notRegular(path: string): FlowError {
+  return new FlowError(`${path} is no longer a regular file (a FIFO, a device or a folder appeared there), so it was left as it is.`);
+}
+
 /**
  * The file at `path` now, read without following a symbolic link (one planted at that path must
- * not pull another file's contents into ours), or undefined when nothing is there. O_NONBLOCK
- * because a FIFO planted there would otherwise block the open, and mint with it, for ever after
- * Google issued the token; anything but a regular file is refused before a byte is read.
+ * not pull another file's contents into ours), or undefined when nothing is there. O_NOFOLLOW and
+ * O_NONBLOCK do not exist on Windows (Node leaves them undefined), so the check that holds
+ * everywhere is a look at the name first (a link, a FIFO or a device is refused before it is
+ * opened, so a FIFO cannot block mint for ever after Google issued the token) and a comparison of
+ * what was opened with that look (same file, a regular one) before a byte is read.
  */
 export async function snapshot(path: string): Promise<FileSnapshot | undefined> {
   let handle;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const named = await lstat(path);
+    if (named.isSymbolicLink()) throw Object.assign(new Error(`ELOOP: ${path}`), { code: 'ELOOP' });
+    if (!named.isFile()) throw notRegular(path);
+    handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new FlowError(`${path} is no longer a regular file (a FIFO, a device or a folder appeared there), so it was left as it is.`);
+    if (!stats.isFile()) throw notRegular(path);
+    if (!sameIdentity(stats, named)) throw new FlowError(`${path} was replaced as it was opened (by a link or another file), so it was left as it is.`);
     return { bytes: await handle.readFile(), dev: stats.dev, ino: stats.ino, mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, mtimeMs: stats.mtimeMs };
   } catch (error) {
     if (code(error) === 'ENOENT') return undefined;

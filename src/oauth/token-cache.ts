@@ -1,8 +1,10 @@
 import type { GoogleEndpoints } from '../core/endpoints.js';
+import { FlowError } from '../core/errors.js';
 import type { StoredToken } from '../core/stored-token.js';
 import { reusableAccessToken, tokenFileWithAccess, tokenFileWithoutAccess, type RefreshedAccess } from '../core/token-cache.js';
 import type { ClientSecrets, HttpPolicy } from './google.js';
 import { refreshAccess } from './refresh.js';
+import { WriteFailedError } from './files.js';
 import { OutputBusyError } from './output-lock.js';
 import type { FileSnapshot } from './snapshot.js';
 import { updateAtWriteTime } from './write-time.js';
@@ -30,7 +32,7 @@ export interface AccessTokenRequest {
 const WRITE_BACK_PATIENCE_MS = 2_000;
 
 /** What became of an edit to a token.json (see rewriteTokenFile). */
-type Rewrite = { kind: 'written' | 'left-alone' | 'busy' | 'failed' } | { kind: 'read-only'; mode: number };
+type Rewrite = { kind: 'written' } | { kind: 'left-alone' } | { kind: 'busy' } | { kind: 'read-only'; mode: number } | { kind: 'stuck' | 'failed'; fact: string };
 
 /**
  * Edits a token.json through the same write-time mechanism as mint's outputs: under the lock
@@ -39,7 +41,7 @@ type Rewrite = { kind: 'written' | 'left-alone' | 'busy' | 'failed' } | { kind: 
  * compared (same file, same bytes) right before the rename, so a writer that does not take the
  * lock is not overwritten either.
  */
-async function rewriteTokenFile(path: string, edit: (text: string) => string | undefined): Promise<Rewrite> {
+async function rewriteTokenFile(path: string, edit: (bytes: Buffer) => Uint8Array | undefined): Promise<Rewrite> {
   let readOnly: number | undefined;
   const update = (current: Buffer | undefined, file: FileSnapshot | undefined) => {
     if (current === undefined || file === undefined) return undefined;
@@ -49,24 +51,25 @@ async function rewriteTokenFile(path: string, edit: (text: string) => string | u
       readOnly = file.mode;
       return undefined;
     }
-    return edit(current.toString('utf8'));
+    return edit(current);
   };
   try {
     if (await updateAtWriteTime(path, update, WRITE_BACK_PATIENCE_MS)) return { kind: 'written' };
     return readOnly === undefined ? { kind: 'left-alone' } : { kind: 'read-only', mode: readOnly };
   } catch (error) {
-    return { kind: error instanceof OutputBusyError ? 'busy' : 'failed' };
+    if (error instanceof OutputBusyError) return error.stuck ? { kind: 'stuck', fact: error.fact } : { kind: 'busy' };
+    return { kind: 'failed', fact: error instanceof WriteFailedError ? error.fact : error instanceof FlowError ? error.message : '' };
   }
 }
 
 /** Saves the refreshed access token where it came from; when it cannot, says why on stderr. */
 async function saveAccess(path: string, refreshToken: string, access: RefreshedAccess, warn: (line: string) => void): Promise<void> {
-  const done = await rewriteTokenFile(path, (text) => tokenFileWithAccess(text, refreshToken, access));
+  const done = await rewriteTokenFile(path, (bytes) => tokenFileWithAccess(bytes, refreshToken, access));
   const notSaved = 'the next call will refresh again';
   if (done.kind === 'left-alone') warn(`${path} changed while the token was refreshed (a new mint?), so it was left as it is.`);
   if (done.kind === 'read-only') warn(`${path} is read-only (mode 0${done.mode.toString(8)}), so the new access token was not saved there; ${notSaved}.`);
   if (done.kind === 'busy') warn(`Another gmail-token run is writing ${path}, so the new access token was not saved there; ${notSaved}.`);
-  if (done.kind === 'failed') warn(`The new access token could not be saved in ${path} (check that the file is not a link and its folder is writable); ${notSaved}.`);
+  if (done.kind === 'stuck' || done.kind === 'failed') warn(`The new access token was not saved: ${done.fact || `${path} could not be written.`} The next call will refresh again.`);
 }
 
 /**
@@ -78,11 +81,13 @@ async function saveAccess(path: string, refreshToken: string, access: RefreshedA
 export async function forgetRevokedAccess(stored: StoredToken): Promise<{ said: string; warning: boolean } | undefined> {
   const path = stored.file;
   if (path === undefined) return undefined;
-  const done = await rewriteTokenFile(path, (text) => tokenFileWithoutAccess(text, stored.refreshToken));
+  const done = await rewriteTokenFile(path, (bytes) => tokenFileWithoutAccess(bytes, stored.refreshToken));
   if (done.kind === 'written') return { said: `Removed the revoked access token and its expiry from ${path}, so access-token cannot print it.`, warning: false };
   if (done.kind === 'left-alone') return undefined;
-  const why = done.kind === 'read-only' ? `it is read-only (mode 0${done.mode.toString(8)})` : done.kind === 'busy' ? 'another gmail-token run is writing it' : 'it could not be written';
-  return { said: `${path} still holds the revoked access token (${why}): access-token prints it until it expires unless you pass --no-cache or delete the file.`, warning: true };
+  const advice = 'access-token prints it until it expires unless you pass --no-cache or delete the file.';
+  if (done.kind === 'stuck' || done.kind === 'failed') return { said: `${path} still holds the revoked access token: ${advice} ${done.fact || 'It could not be written.'}`, warning: true };
+  const why = done.kind === 'read-only' ? `it is read-only (mode 0${done.mode.toString(8)})` : 'another gmail-token run is writing it';
+  return { said: `${path} still holds the revoked access token (${why}): ${advice}`, warning: true };
 }
 
 /** SPEC `access-token`: the stored token while it is fresh, else a refreshed one, saved where it came from. */

@@ -18,6 +18,7 @@ import { openInBrowser } from '../browser.js';
 import { interruptOnSignals } from '../signals.js';
 import { askForCredentials, askLine, confirmOverwrite, interactive, readPasted } from '../prompts.js';
 import { emit, paint, say, success, warn } from '../render.js';
+import { fileProtection } from '../../core/file-protection.js';
 
 export interface MintCliOptions {
   credentials?: string;
@@ -95,7 +96,7 @@ function unwrittenFor(destination: Destination, token: MintedToken, request: Min
 const keepEffects = (signal: AbortSignal): KeepEffects => ({ askLine: (question) => askLine(question, signal), say, warn, emit, temporaryFolder: tmpdir() });
 
 function summarise(destination: Destination, token: MintedToken, out: string, written: Written | undefined): void {
-  const where = destination.path === undefined ? 'stdout' : `${out} (mode 0600${written === 'updated' ? ', other lines kept' : ''})`;
+  const where = destination.path === undefined ? 'stdout' : `${out} (${fileProtection(process.platform)}${written === 'updated' ? ', other lines kept' : ''})`;
   success(`Refresh token ${destination.path === undefined ? 'printed to' : 'written to'} ${where}.`);
   say(`  account: ${token.account || 'unknown (add the email scope to record it)'}`);
   say(`  scopes:  ${token.scopes.join(' ')}`);
