@@ -55,14 +55,14 @@ describe('what protects a kept token, said per platform', () => {
   it('on Linux and macOS: mode 0600', async () => {
     for (const platform of ['linux', 'darwin'] as const) {
       const path = join(workspace.dir, `${platform}.json`);
-      expect(await keptMessage(path, platform)).toMatch(/it was written to .*\.rescued-[0-9a-f]{6} \(mode 0600\) instead; move it where it belongs\.$/);
+      expect(await keptMessage(path, platform)).toMatch(/it was written to .*\.rescued-[0-9a-f]{6}\.json \(mode 0600\) instead; move it where it belongs\. A \.gitignore line naming \w+\.json does not cover this copy\.$/);
     }
   });
 
   it('on Windows no mode is claimed; it says the folder decides', async () => {
     const message = await keptMessage(join(workspace.dir, 'token.json'), 'win32');
     expect(message).not.toMatch(/0600|0700/);
-    expect(message).toMatch(/\(readable by whoever its folder's permissions allow: Windows has no file modes\) instead; move it where it belongs\.$/);
+    expect(message).toMatch(/\(readable by whoever its folder's permissions allow: Windows has no file modes\) instead; move it where it belongs\. /);
     expect(fileProtection('win32')).not.toContain('0600');
   });
 });
