@@ -12,7 +12,7 @@ import { hasFullMailScope } from '../core/xoauth2.js';
 import type { MailConnector } from '../mail/conversation.js';
 import { tryMailLogin, type MailLoginResult } from './mail-login.js';
 
-/** What `check` found; `--json` prints exactly these fields (documented in the README). */
+/** What `check` found; `--json` prints exactly these fields (documented in docs/reference.md, "check --json fields"). */
 export interface CheckReport {
   ok: boolean;
   source: string;
