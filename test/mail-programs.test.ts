@@ -6,6 +6,7 @@ import { BIN } from './helpers/cli.js';
 import { childEnvironment } from './helpers/environment.js';
 import { useEmulatorHarness } from './helpers/harness.js';
 import { mintTokenFile } from './helpers/mint.js';
+import { lacks } from './helpers/programs.js';
 import { selfSignedCertificate, startImapServer } from './helpers/imap.js';
 import { startXoauth2Server } from './helpers/smtp.js';
 
@@ -103,7 +104,7 @@ function msmtprc(): string {
 }
 
 describe("the README's mail-program recipes", () => {
-  it('msmtp: auth xoauth2 with passwordeval sends, reusing the stored access token with no request to Google', async () => {
+  it.skipIf(lacks('msmtp'))('msmtp: auth xoauth2 with passwordeval sends, reusing the stored access token with no request to Google', async () => {
     writeFileSync(join(home, '.msmtprc'), msmtprc(), { mode: 0o600 });
     const result = await run('msmtp', ['friend@example.org'], { cwd: home, env, input: 'Subject: hello\n\nSent with msmtp.\n' });
     expect(result.code, result.output).toBe(0);
@@ -111,7 +112,7 @@ describe("the README's mail-program recipes", () => {
     expect(refreshes()).toBe(0);
   });
 
-  it('msmtp: an expired stored token is refreshed once and written back, then reused', async () => {
+  it.skipIf(lacks('msmtp'))('msmtp: an expired stored token is refreshed once and written back, then reused', async () => {
     writeFileSync(join(home, '.msmtprc'), msmtprc(), { mode: 0o600 });
     const stale = JSON.parse(readFileSync(tokenFile(), 'utf8')) as Record<string, unknown>;
     writeFileSync(tokenFile(), JSON.stringify({ ...stale, expiry: '2020-01-01T00:00:00.000Z' }, null, 2) + '\n', { mode: 0o600 });
@@ -127,7 +128,7 @@ describe("the README's mail-program recipes", () => {
     expect(refreshes()).toBe(1);
   });
 
-  it('git send-email through msmtp sends a patch', async () => {
+  it.skipIf(lacks('git send-email', 'msmtp'))('git send-email through msmtp sends a patch', async () => {
     writeFileSync(join(home, '.msmtprc'), msmtprc(), { mode: 0o600 });
     const repo = join(h.workspace.dir, 'repo');
     mkdirSync(repo);
@@ -147,7 +148,7 @@ describe("the README's mail-program recipes", () => {
     expect(refreshes()).toBe(0);
   });
 
-  it('neomutt: smtp_authenticators="xoauth2" with smtp_oauth_refresh_command sends', async () => {
+  it.skipIf(lacks('neomutt'))('neomutt: smtp_authenticators="xoauth2" with smtp_oauth_refresh_command sends', async () => {
     let muttrc = recipe('neomuttrc');
     muttrc = replaceLine(muttrc, 'set smtp_url = "smtp://smtp.gmail.com:587/"', `set smtp_url = "smtp://127.0.0.1:${smtp.port}/"`);
     muttrc = replaceLine(muttrc, 'set ssl_force_tls = yes', 'set ssl_force_tls = no\nset ssl_starttls = no\nset copy = no');
@@ -158,7 +159,7 @@ describe("the README's mail-program recipes", () => {
     expect(refreshes()).toBe(0);
   });
 
-  it('neomutt: imap_authenticators="xoauth2" with imap_oauth_refresh_command logs in and opens INBOX', async () => {
+  it.skipIf(lacks('neomutt', 'openssl', 'script (util-linux)'))('neomutt: imap_authenticators="xoauth2" with imap_oauth_refresh_command logs in and opens INBOX', async () => {
     const certificate = selfSignedCertificate(h.workspace.dir);
     const imap = await startImapServer(`${h.emulator.origin}/tokeninfo`, certificate);
     try {

@@ -8,6 +8,7 @@ import { followConsent } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
 import { childEnvironment } from './helpers/environment.js';
 import { useEmulatorHarness } from './helpers/harness.js';
+import { lacks } from './helpers/programs.js';
 import { startXoauth2Server } from './helpers/smtp.js';
 
 /**
@@ -155,7 +156,7 @@ describe("README's Node recipes, run as copied, against the emulator", () => {
   });
 });
 
-describe("README's Python recipes, with Debian's python3-google-auth and python3-dotenv", () => {
+describe.skipIf(lacks('python3-google-auth', 'python3-dotenv'))("README's Python recipes, with Debian's python3-google-auth and python3-dotenv", () => {
   it('Django settings: load_dotenv reads the .env that mint wrote; the environment wins; missing values are None, not an error', async () => {
     const { code, at } = recipe('django-settings');
     const dir = h.workspace.dir;
