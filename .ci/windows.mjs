@@ -2,19 +2,21 @@
 // so its `process.platform === 'win32'` paths run for real on every CI run. Each check prints one
 // line; the last line counts them, and any failure makes the exit code 1.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setUpWine, startWindowsNode, windowsPath, NODE_WIN } from './wine.mjs';
 import { allowConsent, receivedMessages, startEmulator, waitForOutput } from './windows-session.mjs';
 
 const started = Date.now();
 const wine = setUpWine();
+process.on('exit', () => wine.stop());
 const work = mkdtempSync(join(tmpdir(), 'gmail-token-windows-'));
 const [ws, logs] = [join(work, 'ws'), join(work, 'logs')];
 mkdirSync(ws);
 mkdirSync(logs);
-const temp = join(wine.env.WINEPREFIX, 'drive_c', 'users', process.env.USER || 'root', 'Temp');
-const tempBefore = existsSync(temp) ? readdirSync(temp) : [];
+// Where a token rescued into the temp folder would go: %TEMP% is C:\users\<Unix user>\Temp.
+const temp = join(wine.env.WINEPREFIX, 'drive_c', 'users', userInfo().username, 'Temp');
+const tempBefore = readdirSync(temp);
 console.log(`windows: ${NODE_WIN} under ${wine.wineVersion}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 let passed = 0;
@@ -46,19 +48,29 @@ async function finished(args, expectedCode = 0) {
   expect(code === expectedCode, `gmail-token ${args.join(' ')} exited ${code}, not ${expectedCode}: ${lastLine(stderr)}`);
   return { stdout, stderr };
 }
-async function mintWithConsent(args) {
+async function mintWithConsent(args, beforeConsent = async () => {}) {
   const run = cli(['mint', '--no-open', ...args]);
-  await allowConsent(await waitForOutput(run, /http:\/\/127\.0\.0\.1:\d+\/o\/oauth2\/v2\/auth\?\S+/));
+  const consentUrl = await waitForOutput(run, /http:\/\/127\.0\.0\.1:\d+\/o\/oauth2\/v2\/auth\?\S+/);
+  await beforeConsent();
+  await allowConsent(consentUrl);
   const code = await run.exit;
   expect(code === 0, `mint exited ${code}: ${lastLine(run.output().stderr)}`);
 }
-/** A second Windows process holding a file open for a while, as an editor or an antivirus would. */
-const HOLD_FILE = `const fs = require('fs');
-const [file, ms] = process.argv.slice(1);
-const fd = fs.openSync(file, 'r');
-console.log('held');
-setTimeout(() => fs.closeSync(fd), Number(ms));`;
 const tokenFile = join(ws, 'token.json');
+/**
+ * Holds token.json open from a second Windows process (windows-holder.cjs); resolves once it is
+ * held, to a function that waits for the release and checks the write came while it was held.
+ */
+async function holdTokenFile() {
+  const lock = join(ws, '.token.json.gmail-token.lock');
+  const holder = windowsNode('holder', [windowsPath('.ci/windows-holder.cjs'), windowsPath(tokenFile), windowsPath(lock), '10000']);
+  await waitForOutput(holder, /held/);
+  return async () => {
+    await holder.exit;
+    const said = holder.output().stdout;
+    expect(/while the write waited/.test(said), `the other process ${said.trim().split('\n').at(-1)}`);
+  };
+}
 const storedToken = () => JSON.parse(readFileSync(tokenFile, 'utf8'));
 /** A fresh access token written back to token.json, with nothing said on stderr. */
 async function accessTokenWrittenBack() {
@@ -96,17 +108,15 @@ try {
   });
   await check('access-token writes the new token back', accessTokenWrittenBack);
   await check('access-token while another Windows process holds token.json open', async () => {
-    const holder = windowsNode('holder', ['-e', HOLD_FILE, windowsPath(tokenFile), '3000']);
-    await waitForOutput(holder, /held/);
+    const released = await holdTokenFile();
     await accessTokenWrittenBack();
-    await holder.exit;
+    await released();
   });
   await check('mint --force while another Windows process holds token.json open', async () => {
     const before = storedToken().refresh_token;
-    const holder = windowsNode('holder', ['-e', HOLD_FILE, windowsPath(tokenFile), '3000']);
-    await waitForOutput(holder, /held/);
-    await mintWithConsent(['--force']);
-    await holder.exit;
+    let released;
+    await mintWithConsent(['--force'], async () => (released = await holdTokenFile()));
+    await released();
     expect(storedToken().refresh_token !== before, 'token.json still holds the old refresh token');
   });
   await check('.env with a BOM and CRLF: updated, BOM and CRLF kept, new lines CRLF', async () => {
@@ -147,11 +157,10 @@ try {
 await check('nothing left behind (*.tmp, *.rescued-*, locks, temp folder)', async () => {
   const left = readdirSync(ws).filter((name) => /\.tmp$|\.rescued-|\.lock$|\.stale$/.test(name));
   expect(left.length === 0, `left: ${left.join(', ')}`);
-  const newInTemp = (existsSync(temp) ? readdirSync(temp) : []).filter((name) => !tempBefore.includes(name));
+  const newInTemp = readdirSync(temp).filter((name) => !tempBefore.includes(name));
   expect(newInTemp.length === 0, `left in %TEMP%: ${newInTemp.join(', ')}`);
 });
 
-wine.stop();
 if (failed === 0) rmSync(work, { recursive: true, force: true });
 else console.log(`windows: outputs kept in ${logs}`);
 console.log(`windows: ${passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -18,7 +18,7 @@ export function windowsPath(path) {
 }
 
 function quiet(command, args, env = process.env) {
-  // No pipe: wineserver --persistent leaves a daemon behind that would hold it open.
+  // No pipe: wineboot leaves wineserver running for a few seconds, and it would hold a pipe open.
   execFileSync(command, args, { env, stdio: 'ignore' });
 }
 
@@ -52,15 +52,15 @@ function prefix(wineVersion) {
   return folder;
 }
 
-/** node.exe and the environment its processes run in; `stop()` ends this prefix's wineserver. */
+/** node.exe and the environment its processes run in; `stop()` ends this prefix's Wine processes. */
 export function setUpWine() {
   mkdirSync(cache, { recursive: true });
   // Debian's wine script warns on stderr that wine32 is missing: the job needs only wine64.
   const wineVersion = execFileSync('wine', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   const env = { ...process.env, WINEPREFIX: prefix(wineVersion), WINEDEBUG: '-all', NO_COLOR: '1' };
   const exe = nodeExe();
-  // A persistent wineserver: each node.exe would otherwise start its own and wait for it.
-  quiet('wineserver', ['--persistent'], env);
+  // wineserver outlives each node.exe by 3 s, so the next one finds it running; stop() ends it
+  // and anything a failed check left running in this prefix.
   return { exe, env, wineVersion, stop: () => quiet('wineserver', ['--kill'], env) };
 }
 
