@@ -3,18 +3,19 @@
 // revoke, demo or the emulator shows here before a user meets it.
 // Usage: node installed-session.mjs <folder the tarball was installed into>
 //    or: node installed-session.mjs --global   (after `npm install -g`, in a new temporary folder)
-// The global package's bin/gmail-token.js is run by this Node: spawning npm's Windows shims
+// The global package's start file is run by this Node: spawning npm's Windows shims
 // (.cmd) needs a shell, and killing that shell would leave the emulator running. The workflow
 // runs the shims themselves.
 import { execSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliStart } from './wine.mjs';
 
 const global = process.argv[2] === '--global';
 const folder = global ? mkdtempSync(join(tmpdir(), 'gmail-token-session-')) : process.argv[2];
 const [command, prefix] = global
-  ? [process.execPath, [join(execSync('npm root -g', { encoding: 'utf8' }).trim(), 'gmail-token', 'bin', 'gmail-token.js')]]
+  ? [process.execPath, [cliStart(join(execSync('npm root -g', { encoding: 'utf8' }).trim(), 'gmail-token'))]]
   : [join(folder, 'node_modules', '.bin', 'gmail-token'), []];
 
 function run(args, env = {}) {

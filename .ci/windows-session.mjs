@@ -3,10 +3,11 @@
 // a browser submits it, and waiting for a line a Windows process wrote to its output file.
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cliStart } from './wine.mjs';
 
 /** Starts `gmail-token emulator` with consent on its page (no --auto-approve); resolves once it listens. */
 export async function startEmulator(credentialsFile) {
-  const child = spawn(process.execPath, ['bin/gmail-token.js', 'emulator', '--write-credentials', credentialsFile, '--force'], {
+  const child = spawn(process.execPath, [cliStart(), 'emulator', '--write-credentials', credentialsFile, '--force'], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   let stdout = '';

