@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../helpers/workspace.js';
 
@@ -8,7 +9,7 @@ import { makeWorkspace } from '../helpers/workspace.js';
  * how to install it in one line and lets the tests run (they skip what they cannot); under CI it
  * fails.
  */
-const SCRIPT = new URL('../tools/system-deps.mjs', import.meta.url).pathname;
+const SCRIPT = fileURLToPath(new URL('../tools/system-deps.mjs', import.meta.url));
 
 let workspace: ReturnType<typeof makeWorkspace>;
 afterEach(() => workspace.cleanup());
