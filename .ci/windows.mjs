@@ -1,6 +1,6 @@
-// The Windows job: the built CLI (bin/ + dist/) run by Node's official Windows build under Wine,
-// so its `process.platform === 'win32'` paths run for real on every CI run. Each check prints one
-// line; the last line counts them, and any failure makes the exit code 1.
+// The Windows job: the built CLI (dist/, started where package.json's bin says) run by Node's
+// official Windows build under Wine, so its `process.platform === 'win32'` paths run for real
+// on every CI run. Each check prints one line; the last line counts them, and a failure exits 1.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
