@@ -2,14 +2,24 @@
 // bundle, no dependencies), so anything bundling or packing broke in mint, check, access-token,
 // revoke, demo or the emulator shows here before a user meets it.
 // Usage: node installed-session.mjs <folder the tarball was installed into>
-import { spawn } from 'node:child_process';
+//    or: node installed-session.mjs --global   (after `npm install -g`, in a new temporary folder)
+// The global package's start file is run by this Node: spawning npm's Windows shims
+// (.cmd) needs a shell, and killing that shell would leave the emulator running. The workflow
+// runs the shims themselves.
+import { execSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliStart } from './wine.mjs';
 
-const folder = process.argv[2];
-const bin = join(folder, 'node_modules', '.bin', 'gmail-token');
+const global = process.argv[2] === '--global';
+const folder = global ? mkdtempSync(join(tmpdir(), 'gmail-token-session-')) : process.argv[2];
+const [command, prefix] = global
+  ? [process.execPath, [cliStart(join(execSync('npm root -g', { encoding: 'utf8' }).trim(), 'gmail-token'))]]
+  : [join(folder, 'node_modules', '.bin', 'gmail-token'), []];
 
 function run(args, env = {}) {
-  const child = spawn(bin, args, { cwd: folder, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, [...prefix, ...args], { cwd: folder, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (chunk) => (out.stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk) => (out.stderr += chunk));
@@ -54,3 +64,4 @@ try {
 
 // The README's first command, as `npx gmail-token demo` runs it on a machine with no display.
 await expectExit('demo', ['demo', '--auto-approve']);
+if (global) rmSync(folder, { recursive: true, force: true });

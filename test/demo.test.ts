@@ -14,6 +14,7 @@ import { redirectUriOf } from './helpers/browser.js';
 import { makeBrowserScript, type BrowserScript } from './helpers/browser-script.js';
 import { launchChromium } from './helpers/chromium.js';
 import { runCli, runCliToEnd, type CliRun } from './helpers/cli.js';
+import { lacks } from './helpers/programs.js';
 import { isListening, makeWorkspace } from './helpers/workspace.js';
 
 /** A Linux machine with no display and no SSH: nothing can open a browser. */
@@ -110,7 +111,7 @@ describe('gmail-token demo, unattended', () => {
   });
 });
 
-describe('gmail-token demo with a browser', () => {
+describe.skipIf(lacks('chromium'))('gmail-token demo with a browser', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();

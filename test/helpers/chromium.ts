@@ -18,7 +18,7 @@ const ARGS = [
   '--disable-sync',
 ];
 
-/** Starts headless Chromium, or fails (never skips) with what to install. */
+/** Starts headless Chromium, or fails with what to install (off CI, tests skip first: lacks('chromium')). */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(

@@ -6,11 +6,12 @@ import { BIN } from '../helpers/cli.js';
 import { childEnvironment } from '../helpers/environment.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { mintTokenFile } from '../helpers/mint.js';
+import { lacks } from '../helpers/programs.js';
 import { recipe as recipeOn } from '../helpers/recipes.js';
 
 /**
  * The mail-program recipes of docs/recipes/mail-programs.md, run with the real programs (Debian's
- * msmtp, git-email and neomutt, installed by test/tools/system-deps.sh) against the emulator's own
+ * msmtp, git-email and neomutt, installed by test/tools/system-deps.mjs) against the emulator's own
  * SMTP and IMAP, which, like Gmail, take only XOAUTH2 with a live full-mail access token for the
  * account that logs in. Each recipe is read from that page by its marker, so the page shows what was
  * tested; only the server lines change, as a person pointing the recipe at `gmail-token emulator`
@@ -112,7 +113,7 @@ function neomuttrc(): string {
 }
 
 describe("the README's mail-program recipes", () => {
-  it('msmtp: auth xoauth2 with passwordeval sends, reusing the stored access token with no request to Google', async () => {
+  it.skipIf(lacks('msmtp'))('msmtp: auth xoauth2 with passwordeval sends, reusing the stored access token with no request to Google', async () => {
     writeFileSync(join(home, '.msmtprc'), msmtprc(), { mode: 0o600 });
     const result = await run('msmtp', ['friend@example.org'], { cwd: home, env, input: 'Subject: hello\n\nSent with msmtp.\n' });
     expect(result.code, result.output).toBe(0);
@@ -120,7 +121,7 @@ describe("the README's mail-program recipes", () => {
     expect(refreshes()).toBe(0);
   });
 
-  it('msmtp: with `tls off`, the quickest try against the address `gmail-token emulator` prints, also sends', async () => {
+  it.skipIf(lacks('msmtp'))('msmtp: with `tls off`, the quickest try against the address `gmail-token emulator` prints, also sends', async () => {
     let text = msmtprc();
     text = replaceLine(text, 'tls on', 'tls off');
     text = replaceLine(text, 'tls_starttls on', 'tls_starttls off');
@@ -130,7 +131,7 @@ describe("the README's mail-program recipes", () => {
     expectDelivered(/Subject: plain/);
   });
 
-  it('msmtp: an expired stored token is refreshed once and written back, then reused', async () => {
+  it.skipIf(lacks('msmtp'))('msmtp: an expired stored token is refreshed once and written back, then reused', async () => {
     writeFileSync(join(home, '.msmtprc'), msmtprc(), { mode: 0o600 });
     const stale = JSON.parse(readFileSync(tokenFile(), 'utf8')) as Record<string, unknown>;
     writeFileSync(tokenFile(), JSON.stringify({ ...stale, expiry: '2020-01-01T00:00:00.000Z' }, null, 2) + '\n', { mode: 0o600 });
@@ -146,7 +147,7 @@ describe("the README's mail-program recipes", () => {
     expect(refreshes()).toBe(1);
   });
 
-  it('git send-email through msmtp sends a patch', async () => {
+  it.skipIf(lacks('msmtp', 'git send-email'))('git send-email through msmtp sends a patch', async () => {
     writeFileSync(join(home, '.msmtprc'), msmtprc(), { mode: 0o600 });
     const repo = join(h.workspace.dir, 'repo');
     mkdirSync(repo);
@@ -166,7 +167,7 @@ describe("the README's mail-program recipes", () => {
     expect(refreshes()).toBe(0);
   });
 
-  it('neomutt: smtp_authenticators="xoauth2" with smtp_oauth_refresh_command sends over STARTTLS', async () => {
+  it.skipIf(lacks('neomutt'))('neomutt: smtp_authenticators="xoauth2" with smtp_oauth_refresh_command sends over STARTTLS', async () => {
     writeFileSync(join(home, '.neomuttrc'), neomuttrc(), { mode: 0o600 });
     const sent = await run('neomutt', ['-n', '-s', 'hello from neomutt', 'friend@example.org'], { cwd: home, env, input: 'Sent with neomutt.\n' });
     expect(sent.code, sent.output).toBe(0);
@@ -174,7 +175,7 @@ describe("the README's mail-program recipes", () => {
     expect(refreshes()).toBe(0);
   });
 
-  it('neomutt: imap_authenticators="xoauth2" with imap_oauth_refresh_command logs in and opens INBOX with the mail sent before', async () => {
+  it.skipIf(lacks('neomutt', 'msmtp', 'script (util-linux)'))('neomutt: imap_authenticators="xoauth2" with imap_oauth_refresh_command logs in and opens INBOX with the mail sent before', async () => {
     writeFileSync(join(home, '.msmtprc'), msmtprc(), { mode: 0o600 });
     expect((await run('msmtp', ['friend@example.org'], { cwd: home, env, input: 'Subject: waiting in INBOX\n\nHello.\n' })).code).toBe(0);
     writeFileSync(join(home, '.neomuttrc'), neomuttrc(), { mode: 0o600 });
