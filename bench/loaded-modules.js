@@ -150,7 +150,7 @@ export async function standardChecks({ emulator, credentialsPath }) {
 async function cli(argv) {
   const dashes = argv.indexOf('--');
   const args = dashes >= 0 ? argv.slice(dashes + 1) : [];
-  const { startEmulator } = await import(pathToFileURL(join(ROOT, 'dist', 'emulator', 'index.js')).href);
+  const { startEmulator } = await import(pathToFileURL(join(ROOT, 'dist', 'emulator', 'index.cjs')).href);
   const emulator = await startEmulator({ behaviour: { consent: 'approve' } });
   const work = mkdtempSync(join(tmpdir(), 'gmail-token-bench-creds-'));
   const credentialsPath = join(work, 'credentials.json');

@@ -374,7 +374,7 @@ async function accessToken(emulator, credentialsPath, work) {
 
 // ── main ─────────────────────────────────────────────────────────────────────────────────────
 async function main() {
-  const emulatorModule = join(ROOT, 'dist', 'emulator', 'index.js');
+  const emulatorModule = join(ROOT, 'dist', 'emulator', 'index.cjs');
   if (!fileExists(emulatorModule) || !fileExists(join(ROOT, 'dist', 'cli', 'main.js'))) {
     process.stderr.write('bench: dist/ is missing; run `npm run bench` (it builds first) or `npm run build`.\n');
     return 1;
