@@ -18,7 +18,7 @@
  * esbuild's metafile, which the bench, the audit and the tests read to know what is where.
  */
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,11 +97,10 @@ export const builtinsThroughRequire = {
   name: 'builtins-through-require',
   setup(build) {
     build.onEnd((result) => {
-      for (const [output, { imports }] of Object.entries(result.metafile?.outputs ?? {})) {
-        for (const { path, kind } of imports) {
-          if (isBuiltin(path) && kind !== 'require-call') result.errors.push({ text: `${output}: ${kind} of the built-in ${path}; built-ins must come through require` });
-        }
-      }
+      const errors = Object.entries(result.metafile?.outputs ?? {}).flatMap(([output, { imports }]) =>
+        imports.filter(({ path, kind }) => isBuiltin(path) && kind !== 'require-call').map(({ path, kind }) => ({ text: `${output}: ${kind} of the built-in ${path}; built-ins must come through require` })),
+      );
+      return { errors };
     });
   },
 };
@@ -124,10 +123,33 @@ async function entryPath(source) {
   return path;
 }
 
+/** Node's rule: .cjs, or .js under a package.json without "type": "module". */
+function isCommonJs(file) {
+  if (file.endsWith('.cjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, 'utf8')).type !== 'module';
+  }
+  return true;
+}
+
+/**
+ * `(await import('open')).default` is open's function when Node loads the ES module, but the
+ * exports object when the import() is a require() of a CommonJS file (Node's rule, which esbuild
+ * follows). So a unit made of an ES module package exports its default export, carrying the
+ * named exports as properties: both readings then find what they look for.
+ */
+function defaultExportShim(entry) {
+  const contents = `const m = require(${JSON.stringify(entry)});\nmodule.exports = Object.assign(m.default, m);\n`;
+  return { stdin: { contents, resolveDir: dirname(entry), loader: 'js' } };
+}
+
 function bundleUnit(unit, entry, entries, { sourcemap, outdir }) {
+  const esmPackage = entry.includes('/node_modules/') && !isCommonJs(entry);
   return build({
     absWorkingDir: ROOT,
-    entryPoints: [entry],
+    ...(esmPackage ? defaultExportShim(entry) : { entryPoints: [entry] }),
     outfile: join(outdir, `${unit}.cjs`),
     bundle: true,
     format: 'cjs',
