@@ -22,8 +22,13 @@ const METAFILE = join(ROOT, '.build', 'metafile.json');
 
 const HOOK = fileURLToPath(new URL('./lib/module-log.mjs', import.meta.url));
 
-/** What may load for --help, --version and argument errors (issue 5, item 1). */
-export const ALLOWED_AT_START = ['chalk', 'commander'];
+/**
+ * What may load for --help, --version and argument errors (issue 5, item 1). The start file also
+ * carries mint up to its consent URL (issue 23), server-destroy with it, run only when mint runs.
+ */
+export const ALLOWED_AT_START = ['chalk', 'commander', 'server-destroy'];
+/** The one file of the package that the start path and mint, up to its consent URL, read (issue 23). */
+export const START_FILES = ['dist/cli/gmail-token.cjs'];
 /** What must not load before `mint` has printed its consent URL. */
 export const NOT_BEFORE_URL = ['google-auth-library', 'gaxios', 'gcp-metadata', '@inquirer/confirm', '@inquirer/input', '@inquirer/core', 'open'];
 
@@ -60,8 +65,8 @@ function ownersOf(path) {
 }
 
 function parseLog(text) {
-  const before = { packages: new Set(), files: new Set() };
-  const all = { packages: new Set(), files: new Set() };
+  const before = { packages: new Set(), files: new Set(), dist: new Set() };
+  const all = { packages: new Set(), files: new Set(), dist: new Set() };
   let marked = false;
   for (const line of text.split('\n')) {
     const space = line.indexOf(' ');
@@ -76,6 +81,11 @@ function parseLog(text) {
     if (kind === 'esm' && value.startsWith('file:')) path = fileURLToPath(value);
     else if (kind === 'cjs' || kind === 'cjs-at-exit') path = value;
     if (!path || path === HOOK || path.startsWith(join(ROOT, 'bench') + sep)) continue;
+    const inProject = relative(ROOT, path).split(sep).join('/');
+    if (inProject.startsWith('dist/')) {
+      all.dist.add(inProject);
+      if (!marked && kind !== 'cjs-at-exit') before.dist.add(inProject);
+    }
     for (const owner of ownersOf(path)) {
       const bucket = owner.startsWith('gmail-token:') ? 'files' : 'packages';
       all[bucket].add(owner);
@@ -86,8 +96,9 @@ function parseLog(text) {
   return {
     packages: sorted(all.packages),
     files: sorted(all.files),
+    distFiles: sorted(all.dist),
     marked,
-    beforeUrl: marked ? { packages: sorted(before.packages), files: sorted(before.files) } : undefined,
+    beforeUrl: marked ? { packages: sorted(before.packages), files: sorted(before.files), distFiles: sorted(before.dist) } : undefined,
   };
 }
 
@@ -119,9 +130,10 @@ export async function standardChecks({ emulator, credentialsPath }) {
     const result = await loadedModules(args);
     const extra = result.packages.filter((name) => !ALLOWED_AT_START.includes(name));
     const emulatorCode = result.files.filter((file) => file.startsWith('gmail-token:src/emulator/'));
-    const ok = extra.length === 0 && emulatorCode.length === 0;
-    const note = ok ? '' : `unexpected: ${[...extra, ...emulatorCode].join(', ')}`;
-    rows.push({ label, packages: result.packages, ok, note, code: result.code, files: result.files });
+    const otherFiles = result.distFiles.filter((file) => !START_FILES.includes(file));
+    const ok = extra.length === 0 && emulatorCode.length === 0 && otherFiles.length === 0;
+    const note = ok ? '' : `unexpected: ${[...extra, ...emulatorCode, ...otherFiles].join(', ')}`;
+    rows.push({ label, packages: result.packages, ok, note, code: result.code, files: result.files, distFiles: result.distFiles });
   };
   await startOnly('--help', ['--help']);
   await startOnly('--version', ['--version']);
@@ -134,16 +146,19 @@ export async function standardChecks({ emulator, credentialsPath }) {
   const early = mint.beforeUrl?.packages ?? [];
   const tooEarly = early.filter((name) => NOT_BEFORE_URL.includes(name));
   const emulatorCode = mint.files.filter((file) => file.startsWith('gmail-token:src/emulator/'));
-  const mintOk = mint.code === 0 && mint.marked && tooEarly.length === 0 && emulatorCode.length === 0;
+  const earlyFiles = mint.beforeUrl?.distFiles ?? [];
+  const moreFiles = earlyFiles.filter((file) => !START_FILES.includes(file));
+  const mintOk = mint.code === 0 && mint.marked && tooEarly.length === 0 && emulatorCode.length === 0 && moreFiles.length === 0;
   rows.push({
     label: 'mint, before the consent URL',
     packages: early,
     ok: mintOk,
-    note: !mint.marked ? 'consent URL never printed' : mint.code !== 0 ? `mint exited ${mint.code}` : tooEarly.length ? `loaded too early: ${tooEarly.join(', ')}` : emulatorCode.length ? `emulator code loaded: ${emulatorCode.join(', ')}` : '',
+    note: !mint.marked ? 'consent URL never printed' : mint.code !== 0 ? `mint exited ${mint.code}` : tooEarly.length ? `loaded too early: ${tooEarly.join(', ')}` : emulatorCode.length ? `emulator code loaded: ${emulatorCode.join(', ')}` : moreFiles.length ? `more than one file: ${earlyFiles.join(', ')}` : '',
     code: mint.code,
     files: mint.beforeUrl?.files ?? [],
+    distFiles: earlyFiles,
   });
-  rows.push({ label: 'mint, whole run', packages: mint.packages, ok: undefined, note: '', code: mint.code, files: mint.files });
+  rows.push({ label: 'mint, whole run', packages: mint.packages, ok: undefined, note: '', code: mint.code, files: mint.files, distFiles: mint.distFiles });
   return rows;
 }
 
@@ -168,6 +183,7 @@ async function cli(argv) {
       const mark = row.ok === undefined ? ' ' : row.ok ? '✓' : '✗';
       console.log(`${mark} ${row.label} (exit ${row.code}): ${row.packages.join(', ') || '(no packages)'}${row.note ? ` — ${row.note}` : ''}`);
       console.log(`    project files: ${row.files.map((file) => file.replace('gmail-token:', '')).join(', ')}`);
+      console.log(`    package files read: ${row.distFiles.join(', ')}`);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
