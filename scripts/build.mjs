@@ -196,6 +196,16 @@ export async function bundle({ write = true, sourcemap = false, outdir = DIST } 
   return { metafile };
 }
 
+/**
+ * The start file stays the start path (issue 23): a command added to src/cli/commands/ but not to
+ * UNITS would be bundled into it, and every --help would pay for parsing it.
+ */
+function checkStartFile(metafile, outdir) {
+  const start = relative(ROOT, join(outdir, 'cli', 'gmail-token.cjs')).split('\\').join('/');
+  const strays = Object.keys(metafile.outputs[start]?.inputs ?? {}).filter((input) => input.startsWith('src/cli/commands/') && input !== 'src/cli/commands/mint.ts');
+  if (strays.length > 0) throw new Error(`build: ${strays.join(', ')} landed in the start file; give each its own unit in UNITS (scripts/build.mjs)`);
+}
+
 /** `open` runs the `xdg-open` it ships next to its code: put a copy next to the file holding that code. */
 function copyXdgOpen(metafile) {
   const openFiles = Object.entries(metafile.outputs).filter(([output, { inputs }]) => output.endsWith('.cjs') && Object.keys(inputs).some((input) => input.startsWith('node_modules/open/')));
@@ -217,6 +227,7 @@ async function main() {
   const { sourcemap, outdir } = options(process.argv.slice(2));
   rmSync(outdir, { recursive: true, force: true });
   const { metafile } = await bundle({ sourcemap, outdir });
+  checkStartFile(metafile, outdir);
   if (outdir === DIST) {
     mkdirSync(dirname(METAFILE), { recursive: true });
     writeFileSync(METAFILE, JSON.stringify(metafile));
