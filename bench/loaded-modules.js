@@ -22,13 +22,13 @@ const METAFILE = join(ROOT, '.build', 'metafile.json');
 
 const HOOK = fileURLToPath(new URL('./lib/module-log.mjs', import.meta.url));
 
-/**
- * What may load for --help, --version and argument errors (issue 5, item 1). The start file also
- * carries mint up to its consent URL (issue 23), server-destroy with it, run only when mint runs.
- */
-export const ALLOWED_AT_START = ['chalk', 'commander', 'server-destroy'];
-/** The one file of the package that the start path and mint, up to its consent URL, read (issue 23). */
+/** What may load for --help, --version and argument errors (issue 5, item 1). */
+export const ALLOWED_AT_START = ['chalk', 'commander'];
+/** The one file of the package that --help, --version and argument errors read (issue 23). */
 export const START_FILES = ['dist/cli/gmail-token.cjs'];
+/** And mint, up to its consent URL: one file of its own (issue 23), which bundles the loopback server's server-destroy. */
+export const MINT_FILES = [...START_FILES, 'dist/cli/commands/mint.cjs'];
+const MINT_PACKAGES = [...ALLOWED_AT_START, 'server-destroy'];
 /** What must not load before `mint` has printed its consent URL. */
 export const NOT_BEFORE_URL = ['google-auth-library', 'gaxios', 'gcp-metadata', '@inquirer/confirm', '@inquirer/input', '@inquirer/core', 'open'];
 
@@ -126,20 +126,22 @@ export async function loadedModules(args, { emulator, cwd } = {}) {
 /** The checks of issue 5, item 1, as rows: [label, loaded packages, ok, note]. */
 export async function standardChecks({ emulator, credentialsPath }) {
   const rows = [];
-  const startOnly = async (label, args) => {
+  const startOnly = async (label, args, allowedFiles = START_FILES, allowedPackages = ALLOWED_AT_START) => {
     const result = await loadedModules(args);
-    const extra = result.packages.filter((name) => !ALLOWED_AT_START.includes(name));
+    const extra = result.packages.filter((name) => !allowedPackages.includes(name));
     const emulatorCode = result.files.filter((file) => file.startsWith('gmail-token:src/emulator/'));
-    const otherFiles = result.distFiles.filter((file) => !START_FILES.includes(file));
+    const otherFiles = result.distFiles.filter((file) => !allowedFiles.includes(file));
     const ok = extra.length === 0 && emulatorCode.length === 0 && otherFiles.length === 0;
     const note = ok ? '' : `unexpected: ${[...extra, ...emulatorCode, ...otherFiles].join(', ')}`;
-    rows.push({ label, packages: result.packages, ok, note, code: result.code, files: result.files, distFiles: result.distFiles });
+    const target = `only ${allowedPackages.join(', ')}; ${allowedFiles.length} file${allowedFiles.length > 1 ? 's' : ''}`;
+    rows.push({ label, packages: result.packages, ok, note, target, code: result.code, files: result.files, distFiles: result.distFiles });
   };
   await startOnly('--help', ['--help']);
   await startOnly('--version', ['--version']);
   await startOnly('usage error: mint --format xml', ['mint', '--format', 'xml']);
-  await startOnly('usage error: mint --port abc', ['mint', '--port', 'abc']);
-  await startOnly('usage error: mint -s nosuchscope', ['mint', '-s', 'nosuchscope']);
+  // mint checks these itself, in its own file, before anything else.
+  await startOnly('usage error: mint --port abc', ['mint', '--port', 'abc'], MINT_FILES, MINT_PACKAGES);
+  await startOnly('usage error: mint -s nosuchscope', ['mint', '-s', 'nosuchscope'], MINT_FILES, MINT_PACKAGES);
   await startOnly('usage error: unknown command', ['nosuchcommand']);
 
   const mint = await loadedModules(['mint', '--no-open', '-o', '-', '-c', credentialsPath, '-s', SCOPE], { emulator });
@@ -147,13 +149,14 @@ export async function standardChecks({ emulator, credentialsPath }) {
   const tooEarly = early.filter((name) => NOT_BEFORE_URL.includes(name));
   const emulatorCode = mint.files.filter((file) => file.startsWith('gmail-token:src/emulator/'));
   const earlyFiles = mint.beforeUrl?.distFiles ?? [];
-  const moreFiles = earlyFiles.filter((file) => !START_FILES.includes(file));
+  const moreFiles = earlyFiles.filter((file) => !MINT_FILES.includes(file));
   const mintOk = mint.code === 0 && mint.marked && tooEarly.length === 0 && emulatorCode.length === 0 && moreFiles.length === 0;
   rows.push({
     label: 'mint, before the consent URL',
     packages: early,
     ok: mintOk,
-    note: !mint.marked ? 'consent URL never printed' : mint.code !== 0 ? `mint exited ${mint.code}` : tooEarly.length ? `loaded too early: ${tooEarly.join(', ')}` : emulatorCode.length ? `emulator code loaded: ${emulatorCode.join(', ')}` : moreFiles.length ? `more than one file: ${earlyFiles.join(', ')}` : '',
+    note: !mint.marked ? 'consent URL never printed' : mint.code !== 0 ? `mint exited ${mint.code}` : tooEarly.length ? `loaded too early: ${tooEarly.join(', ')}` : emulatorCode.length ? `emulator code loaded: ${emulatorCode.join(', ')}` : moreFiles.length ? `more files than ${MINT_FILES.join(', ')}: ${earlyFiles.join(', ')}` : '',
+    target: `none of google-auth-library, open, prompts; ${MINT_FILES.length} files`,
     code: mint.code,
     files: mint.beforeUrl?.files ?? [],
     distFiles: earlyFiles,

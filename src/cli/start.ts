@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * The package's bin, built into one CommonJS file with everything up to mint's consent URL
+ * The package's bin, built into one CommonJS file with the argument parser, help and usage errors
  * (issue 23): Node 20 spends about 11 ms starting its ES module loader before an ES module's
- * first line, and a CommonJS file skips that. The argument parser loads only when there are
+ * first line, and a CommonJS file skips that. The argument parser runs only when there are
  * arguments to parse, so a bare --version reads package.json and nothing else.
  */
 import { version } from './version.js';

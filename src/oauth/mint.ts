@@ -51,7 +51,7 @@ export interface MintEffects {
 
 /**
  * The code exchange and what follows it are needed only once consent came back: behind import(),
- * so the path to the consent URL is one file (issue 23).
+ * so mint's path to the consent URL is one file (issue 23).
  */
 const afterConsent = () => import('./after-consent.js');
 

@@ -1,7 +1,7 @@
 /**
- * Issue 23 on the built files: the start path (help, version, usage errors, mint up to its
- * consent URL) reads one file, dist/cli/gmail-token.cjs; what mint needs after consent comes
- * from one more file; and an error thrown in a command's own file still ends with its exit code.
+ * Issue 23 on the built files: the start path (help, version, usage errors) reads one file,
+ * dist/cli/gmail-token.cjs; mint up to its consent URL one more, its own; what it needs after
+ * consent one more again; and an error thrown in a command's own file still ends with its exit code.
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -14,6 +14,7 @@ import { useEmulatorHarness } from '../helpers/harness.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('../helpers/loaded-files.cjs', import.meta.url));
 const START = 'dist/cli/gmail-token.cjs';
+const MINT = 'dist/cli/commands/mint.cjs';
 const h = useEmulatorHarness();
 
 /** The package's files loaded before each mark (`consent URL`, `exit`), relative to the package. */
@@ -34,20 +35,20 @@ describe('the start path', () => {
     ['--help', ['--help'], 0],
     ['--version', ['--version'], 0],
     ['a usage error', ['mint', '--format', 'xml'], 2],
-    ['an unknown scope', ['mint', '-s', 'nosuchscope'], 2],
+    ['an unknown command', ['nosuchcommand'], 2],
   ])('%s loads the start file and nothing else of the package', async (_name, args, code) => {
     const result = await runCliToEnd(args, { cwd: h.workspace.dir, ...logged('log') });
     expect(result.code).toBe(code);
     expect(loadedBefore(join(h.workspace.dir, 'log')).exit).toEqual([START]);
   });
 
-  it('mint prints the consent URL from the start file alone; after consent, one more file and google-auth-library', async () => {
+  it("mint prints the consent URL from the start file and its own; after consent, one more file and google-auth-library", async () => {
     const run = runCli(['mint', '--no-open', '-o', '-'], { cwd: h.workspace.dir, ...logged('log'), env: { ...logged('log').env, GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     await followConsent(await run.consentUrl());
     expect((await run.exit).code).toBe(0);
     const loaded = loadedBefore(join(h.workspace.dir, 'log'));
-    expect(loaded['consent URL']).toEqual([START]);
-    expect(loaded.exit).toEqual([START, 'dist/oauth/after-consent.cjs', 'dist/vendor/google-auth-library.cjs']);
+    expect(loaded['consent URL']).toEqual([START, MINT]);
+    expect(loaded.exit).toEqual([START, MINT, 'dist/oauth/after-consent.cjs', 'dist/vendor/google-auth-library.cjs']);
   });
 });
 
