@@ -50,7 +50,7 @@ export const UNITS = {
   'cli/commands/demo': 'src/cli/commands/demo.ts',
   // Also what the bench and test/tools start in-process (import() of a CommonJS file works from ESM).
   'emulator/index': 'src/emulator/index.ts',
-  'vendor/google-auth-library': 'google-auth-library',
+  'vendor/google-auth-library': 'google-auth-library/build/src/auth/oauth2client.js',
   'vendor/open': 'open',
   'vendor/inquirer-confirm': '@inquirer/confirm',
   'vendor/inquirer-input': '@inquirer/input',

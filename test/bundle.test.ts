@@ -148,7 +148,7 @@ describe('an unexpected error', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Error: no entropy/);
-    expect(result.stderr).toMatch(/at createPkce \(\S*\/dist\/cli\/gmail-token\.cjs:\d+:\d+\)/);
+    expect(result.stderr).toMatch(/at createPkce \(\S*\/dist\/cli\/commands\/mint\.cjs:\d+:\d+\)/);
   });
 
   it('without DEBUG, is one line with no stack', async () => {
