@@ -24,7 +24,7 @@ function kindsOf(type: { name: string } | null): string[] {
  * already says how to fix it, and the exit code it maps to. Messages must never hold a secret.
  */
 export class GmailTokenError extends Error {
-  readonly [KINDS]: readonly string[];
+  declare readonly [KINDS]: readonly string[];
 
   constructor(
     message: string,
@@ -32,7 +32,8 @@ export class GmailTokenError extends Error {
   ) {
     super(message);
     this.name = new.target.name;
-    this[KINDS] = kindsOf(new.target);
+    // Not enumerable: a brand, not something util.inspect or a test's diff should show.
+    Object.defineProperty(this, KINDS, { value: kindsOf(new.target) });
   }
 
   /**
