@@ -24,6 +24,11 @@ const HOOK = fileURLToPath(new URL('./lib/module-log.mjs', import.meta.url));
 
 /** What may load for --help, --version and argument errors (issue 5, item 1). */
 export const ALLOWED_AT_START = ['chalk', 'commander'];
+/** The one file of the package that --help, --version and argument errors read (issue 23). */
+export const START_FILES = ['dist/cli/gmail-token.cjs'];
+/** And mint, up to its consent URL: one file of its own (issue 23), which bundles the loopback server's server-destroy. */
+export const MINT_FILES = [...START_FILES, 'dist/cli/commands/mint.cjs'];
+const MINT_PACKAGES = [...ALLOWED_AT_START, 'server-destroy'];
 /** What must not load before `mint` has printed its consent URL. */
 export const NOT_BEFORE_URL = ['google-auth-library', 'gaxios', 'gcp-metadata', '@inquirer/confirm', '@inquirer/input', '@inquirer/core', 'open'];
 
@@ -60,8 +65,8 @@ function ownersOf(path) {
 }
 
 function parseLog(text) {
-  const before = { packages: new Set(), files: new Set() };
-  const all = { packages: new Set(), files: new Set() };
+  const before = { packages: new Set(), files: new Set(), dist: new Set() };
+  const all = { packages: new Set(), files: new Set(), dist: new Set() };
   let marked = false;
   for (const line of text.split('\n')) {
     const space = line.indexOf(' ');
@@ -76,6 +81,11 @@ function parseLog(text) {
     if (kind === 'esm' && value.startsWith('file:')) path = fileURLToPath(value);
     else if (kind === 'cjs' || kind === 'cjs-at-exit') path = value;
     if (!path || path === HOOK || path.startsWith(join(ROOT, 'bench') + sep)) continue;
+    const inProject = relative(ROOT, path).split(sep).join('/');
+    if (inProject.startsWith('dist/')) {
+      all.dist.add(inProject);
+      if (!marked && kind !== 'cjs-at-exit') before.dist.add(inProject);
+    }
     for (const owner of ownersOf(path)) {
       const bucket = owner.startsWith('gmail-token:') ? 'files' : 'packages';
       all[bucket].add(owner);
@@ -86,8 +96,9 @@ function parseLog(text) {
   return {
     packages: sorted(all.packages),
     files: sorted(all.files),
+    distFiles: sorted(all.dist),
     marked,
-    beforeUrl: marked ? { packages: sorted(before.packages), files: sorted(before.files) } : undefined,
+    beforeUrl: marked ? { packages: sorted(before.packages), files: sorted(before.files), distFiles: sorted(before.dist) } : undefined,
   };
 }
 
@@ -115,42 +126,49 @@ export async function loadedModules(args, { emulator, cwd } = {}) {
 /** The checks of issue 5, item 1, as rows: [label, loaded packages, ok, note]. */
 export async function standardChecks({ emulator, credentialsPath }) {
   const rows = [];
-  const startOnly = async (label, args) => {
+  const startOnly = async (label, args, allowedFiles = START_FILES, allowedPackages = ALLOWED_AT_START) => {
     const result = await loadedModules(args);
-    const extra = result.packages.filter((name) => !ALLOWED_AT_START.includes(name));
+    const extra = result.packages.filter((name) => !allowedPackages.includes(name));
     const emulatorCode = result.files.filter((file) => file.startsWith('gmail-token:src/emulator/'));
-    const ok = extra.length === 0 && emulatorCode.length === 0;
-    const note = ok ? '' : `unexpected: ${[...extra, ...emulatorCode].join(', ')}`;
-    rows.push({ label, packages: result.packages, ok, note, code: result.code, files: result.files });
+    const otherFiles = result.distFiles.filter((file) => !allowedFiles.includes(file));
+    const ok = extra.length === 0 && emulatorCode.length === 0 && otherFiles.length === 0;
+    const note = ok ? '' : `unexpected: ${[...extra, ...emulatorCode, ...otherFiles].join(', ')}`;
+    const target = `only ${allowedPackages.join(', ')}; ${allowedFiles.length} file${allowedFiles.length > 1 ? 's' : ''}`;
+    rows.push({ label, packages: result.packages, ok, note, target, code: result.code, files: result.files, distFiles: result.distFiles });
   };
   await startOnly('--help', ['--help']);
   await startOnly('--version', ['--version']);
   await startOnly('usage error: mint --format xml', ['mint', '--format', 'xml']);
-  await startOnly('usage error: mint --port abc', ['mint', '--port', 'abc']);
-  await startOnly('usage error: mint -s nosuchscope', ['mint', '-s', 'nosuchscope']);
+  // mint checks these itself, in its own file, before anything else.
+  await startOnly('usage error: mint --port abc', ['mint', '--port', 'abc'], MINT_FILES, MINT_PACKAGES);
+  await startOnly('usage error: mint -s nosuchscope', ['mint', '-s', 'nosuchscope'], MINT_FILES, MINT_PACKAGES);
   await startOnly('usage error: unknown command', ['nosuchcommand']);
 
   const mint = await loadedModules(['mint', '--no-open', '-o', '-', '-c', credentialsPath, '-s', SCOPE], { emulator });
   const early = mint.beforeUrl?.packages ?? [];
   const tooEarly = early.filter((name) => NOT_BEFORE_URL.includes(name));
   const emulatorCode = mint.files.filter((file) => file.startsWith('gmail-token:src/emulator/'));
-  const mintOk = mint.code === 0 && mint.marked && tooEarly.length === 0 && emulatorCode.length === 0;
+  const earlyFiles = mint.beforeUrl?.distFiles ?? [];
+  const moreFiles = earlyFiles.filter((file) => !MINT_FILES.includes(file));
+  const mintOk = mint.code === 0 && mint.marked && tooEarly.length === 0 && emulatorCode.length === 0 && moreFiles.length === 0;
   rows.push({
     label: 'mint, before the consent URL',
     packages: early,
     ok: mintOk,
-    note: !mint.marked ? 'consent URL never printed' : mint.code !== 0 ? `mint exited ${mint.code}` : tooEarly.length ? `loaded too early: ${tooEarly.join(', ')}` : emulatorCode.length ? `emulator code loaded: ${emulatorCode.join(', ')}` : '',
+    note: !mint.marked ? 'consent URL never printed' : mint.code !== 0 ? `mint exited ${mint.code}` : tooEarly.length ? `loaded too early: ${tooEarly.join(', ')}` : emulatorCode.length ? `emulator code loaded: ${emulatorCode.join(', ')}` : moreFiles.length ? `more files than ${MINT_FILES.join(', ')}: ${earlyFiles.join(', ')}` : '',
+    target: `none of google-auth-library, open, prompts; ${MINT_FILES.length} files`,
     code: mint.code,
     files: mint.beforeUrl?.files ?? [],
+    distFiles: earlyFiles,
   });
-  rows.push({ label: 'mint, whole run', packages: mint.packages, ok: undefined, note: '', code: mint.code, files: mint.files });
+  rows.push({ label: 'mint, whole run', packages: mint.packages, ok: undefined, note: '', code: mint.code, files: mint.files, distFiles: mint.distFiles });
   return rows;
 }
 
 async function cli(argv) {
   const dashes = argv.indexOf('--');
   const args = dashes >= 0 ? argv.slice(dashes + 1) : [];
-  const { startEmulator } = await import(pathToFileURL(join(ROOT, 'dist', 'emulator', 'index.js')).href);
+  const { startEmulator } = await import(pathToFileURL(join(ROOT, 'dist', 'emulator', 'index.cjs')).href);
   const emulator = await startEmulator({ behaviour: { consent: 'approve' } });
   const work = mkdtempSync(join(tmpdir(), 'gmail-token-bench-creds-'));
   const credentialsPath = join(work, 'credentials.json');
@@ -168,6 +186,7 @@ async function cli(argv) {
       const mark = row.ok === undefined ? ' ' : row.ok ? '✓' : '✗';
       console.log(`${mark} ${row.label} (exit ${row.code}): ${row.packages.join(', ') || '(no packages)'}${row.note ? ` — ${row.note}` : ''}`);
       console.log(`    project files: ${row.files.map((file) => file.replace('gmail-token:', '')).join(', ')}`);
+      console.log(`    package files read: ${row.distFiles.join(', ')}`);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1,9 +1,9 @@
 /**
  * What bundling can silently break (issue 9, item 3), each tried on the built bundle through
- * bin/gmail-token.js: CommonJS named exports behind dynamic imports, open's own xdg-open, the
- * version, the emulator's pages, and source-mapped stacks for DEBUG=gmail-token.
+ * its bin, dist/cli/gmail-token.cjs: CommonJS named exports behind dynamic imports, open's own
+ * xdg-open, the version, the emulator's pages, and stacks for DEBUG=gmail-token.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -57,11 +57,15 @@ async function connectProxy(): Promise<{ url: string; targets: string[] }> {
 }
 
 describe('the bundle', () => {
-  it('is what bin/gmail-token.js runs: dist/ holds the CLI and the emulator entry, with external source maps', () => {
-    expect(readFileSync(join(ROOT, 'bin', 'gmail-token.js'), 'utf8')).toMatch(/import\('\.\.\/dist\/cli\/main\.js'\)/);
-    for (const file of ['dist/cli/main.js', 'dist/cli/main.js.map', 'dist/emulator/index.js', 'dist/THIRD-PARTY-LICENSES.txt']) {
+  it('is what the bin runs: dist/ holds the CLI, its commands and the emulator entry as CommonJS, with no source maps', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(manifest.bin).toEqual({ 'gmail-token': 'dist/cli/gmail-token.cjs' });
+    expect(readFileSync(join(ROOT, 'dist', 'cli', 'gmail-token.cjs'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    for (const file of ['dist/cli/commands/check.cjs', 'dist/emulator/index.cjs', 'dist/THIRD-PARTY-LICENSES.txt']) {
       expect(existsSync(join(ROOT, file)), file).toBe(true);
     }
+    const maps = readdirSync(join(ROOT, 'dist'), { recursive: true }).filter((name) => String(name).endsWith('.map'));
+    expect(maps).toEqual([]);
   });
 
   it("mints with google-auth-library's OAuth2Client loaded through a dynamic import", async () => {
@@ -136,14 +140,15 @@ describe('an unexpected error', () => {
     "import crypto from 'node:crypto'; import { syncBuiltinESMExports } from 'node:module'; crypto.randomBytes = () => { throw new Error('no entropy'); }; syncBuiltinESMExports();",
   )}`;
 
-  it('with DEBUG=gmail-token, shows a stack that names our source files and lines', async () => {
+  // Source maps are an opt-in build (test/e2e/build.sourcemap.test.ts): the package names its own lines.
+  it('with DEBUG=gmail-token, shows a stack that names the functions and the lines of the built file', async () => {
     const result = await runCliToEnd(['mint', '--no-open', '-o', '-'], {
       cwd: h.workspace.dir,
       env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, NODE_OPTIONS: `--import=${BROKEN_RANDOM}`, DEBUG: 'gmail-token' },
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Error: no entropy/);
-    expect(result.stderr).toMatch(/\(\S*\/src\/oauth\/\w+\.ts:\d+:\d+\)/);
+    expect(result.stderr).toMatch(/at createPkce \(\S*\/dist\/cli\/commands\/mint\.cjs:\d+:\d+\)/);
   });
 
   it('without DEBUG, is one line with no stack', async () => {

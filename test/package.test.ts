@@ -43,10 +43,11 @@ beforeAll(async () => {
 afterAll(() => workspace.cleanup());
 
 describe('the published package', () => {
-  it('ships only bin/, dist/, README, LICENSE and package.json', () => {
+  it('ships only dist/, README, LICENSE and package.json, with no source maps', () => {
     const paths = files.map((file) => file.path);
-    for (const path of paths) expect(path).toMatch(/^(bin\/|dist\/|README\.md$|LICENSE$|package\.json$)/);
-    for (const path of ['bin/gmail-token.js', 'dist/cli/main.js', 'dist/emulator/index.js', 'dist/THIRD-PARTY-LICENSES.txt']) expect(paths).toContain(path);
+    for (const path of paths) expect(path).toMatch(/^(dist\/|README\.md$|LICENSE$|package\.json$)/);
+    for (const path of ['dist/cli/gmail-token.cjs', 'dist/emulator/index.cjs', 'dist/THIRD-PARTY-LICENSES.txt', 'README.md', 'LICENSE']) expect(paths).toContain(path);
+    expect(paths.filter((path) => path.endsWith('.map'))).toEqual([]);
   });
 
   it("ships open's xdg-open script, executable, beside the bundled open", () => {
@@ -65,6 +66,13 @@ describe('the published package', () => {
     const installed = readdirSync(join(consumer, 'node_modules')).filter((name) => !name.startsWith('.'));
     expect(installed).toEqual(['gmail-token']);
     expect(bytesUnder(join(consumer, 'node_modules', 'gmail-token'))).toBeLessThanOrEqual(MIB);
+  });
+
+  // Issue 23: a first `npx` pays 5–7 ms a file, and du counts each file as at least a block.
+  it('is at most 35 files, and at most 1,024 KiB installed as `du -sk` counts it', async () => {
+    expect(files.length).toBeLessThanOrEqual(35);
+    const { stdout } = await run('du', ['-sk', join(consumer, 'node_modules', 'gmail-token')]);
+    expect(Number(stdout.split('\t')[0])).toBeLessThanOrEqual(1024);
   });
 
   it('installed so, `npx gmail-token --help` and `--version` work', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BIN = join(ROOT, 'bin', 'gmail-token.js');
+export const BIN = join(ROOT, 'dist', 'cli', 'gmail-token.cjs');
 export const PEERS = join(ROOT, 'bench', 'peers');
 export const SCOPE = 'https://www.googleapis.com/auth/gmail.send';
 export const SYSTEM_PYTHON = '/usr/bin/python3';

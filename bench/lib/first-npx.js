@@ -2,7 +2,7 @@
  * First `npx` of a package with an empty npm cache (issue 9): what a person waits for the first
  * time they type `npx gmail-token`, minus the download (both tarballs are local files). The floor
  * is the same command for a one-file package with no dependencies: npm's own start, resolve and
- * unpack, and a Node start. Runs are paired: each round times both, in alternating order, each
+ * unpack, and a Node start. Runs are paired: each round times both, in random order, each
  * with a new empty cache, and the ratio is taken per round before the median.
  */
 import { execFile } from 'node:child_process';
@@ -46,7 +46,7 @@ export async function firstNpx(tarball, { runs, warmup, progress = () => undefin
     const ours = [];
     const floor = [];
     for (let round = 0; round < warmup + runs; round += 1) {
-      const order = round % 2 === 0 ? [tarball, floorTarball] : [floorTarball, tarball];
+      const order = Math.random() < 0.5 ? [tarball, floorTarball] : [floorTarball, tarball];
       const times = new Map();
       for (const which of order) times.set(which, await npxOnce(which));
       if (round < warmup) continue;

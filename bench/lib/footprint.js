@@ -99,6 +99,8 @@ export async function installed(spec, prefix) {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-footprint', version: '0.0.0', private: true }));
     await run(NPM, ['install', ...INSTALL_FLAGS, spec], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
     const measured = measureNodeModules(join(dir, 'node_modules'));
+    // What `du -sk` counts (blocks, each file at least one): issue 23's 1,024 KiB.
+    const duKiB = Number((await run('du', ['-sk', join(dir, 'node_modules')])).stdout.split('\t')[0]);
     const { stdout } = await run(NPM, ['ls', '--all', '--json', '--omit=dev', '--loglevel=error'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 }).catch((error) => ({ stdout: error.stdout ?? '{}' }));
     let tree = {};
     try {
@@ -110,7 +112,7 @@ export async function installed(spec, prefix) {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3)
       .map(([name, bytes]) => ({ name, bytes, chain: chainTo(tree, name) ?? [name] }));
-    return { ...measured, largest };
+    return { ...measured, duKiB, largest };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,3 @@
-import { CommanderError } from './commander.js';
 import { ExitCode, GmailTokenError } from '../core/errors.js';
 
 /** A command that ends on purpose with a code other than 0 (the emulator stopped by Ctrl-C). */
@@ -16,10 +15,6 @@ const debug = (): boolean => (process.env.DEBUG ?? '').split(',').some((name) =>
  * quote a request) unless DEBUG=gmail-token asks for the stack.
  */
 export async function exitCodeFor(error: unknown): Promise<ExitCode> {
-  if (error instanceof CommanderError) {
-    // commander has printed its own message; help and version are successes.
-    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-  }
   if (error instanceof ExitRequest) return error.exitCode;
   // chalk loads only when there is something to show: --help and --version end here too.
   const { fail } = await import('./render.js');

@@ -1,18 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { ExitCode } from '../core/errors.js';
 import { escapeControls } from '../core/terminal.js';
-import { Command, Option } from './commander.js';
-// Static, not lazy: every run ends here (--help and --version too), and in the bundle this keeps
-// it in the CLI's own chunk instead of one more module to resolve and read at start-up.
+import { Command, CommanderError, Option } from './commander.js';
+// Static, not lazy: every run ends here (--help and usage errors too), so it belongs in the start file.
 import { ExitRequest, exitCodeFor } from './errors.js';
+import { version } from './version.js';
 
-/**
- * Only commander loads at start (chalk too when there is an error to show); each command imports
- * its own code when it runs, so --help, --version and usage errors stay close to bare node.
- */
-function version(): string {
-  const file = new URL('../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-}
+// Only commander loads at start (chalk too when there is an error to show); each command imports
+// its own code when it runs, so --help, --version and usage errors stay close to bare node.
 
 function tokenSourceOptions(command: Command): Command {
   return command
@@ -121,6 +115,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (error) {
+    // commander has printed its own message; help and version are successes. Here, not in
+    // exitCodeFor, which commands' files share: they need no copy of commander.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     return exitCodeFor(error);
   }
 }

@@ -3,7 +3,12 @@ import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError } from '../core/errors.js';
 import { printable } from '../core/printable.js';
 
-type GoogleAuthLibrary = typeof import('google-auth-library');
+/**
+ * OAuth2Client's own module, not the package's index: the index also loads every other client
+ * (service accounts, workload identity, impersonation…), twice the code, to parse and hold in
+ * memory on every mint (issue 23).
+ */
+type GoogleAuthLibrary = typeof import('google-auth-library/build/src/auth/oauth2client.js');
 
 let loading: Promise<GoogleAuthLibrary> | undefined;
 
@@ -12,7 +17,7 @@ let loading: Promise<GoogleAuthLibrary> | undefined;
  * still on the consent page, and --help never gets here.
  */
 export function loadGoogleAuth(): Promise<GoogleAuthLibrary> {
-  return (loading ??= import('google-auth-library'));
+  return (loading ??= import('google-auth-library/build/src/auth/oauth2client.js'));
 }
 
 export interface ClientSecrets {

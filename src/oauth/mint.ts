@@ -4,9 +4,8 @@ import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError } from '../core/errors.js';
 import type { MintedToken } from '../core/output.js';
 import { grantsEmail, missingScopes } from '../core/scopes.js';
-import { exchangeCode, type CodeGrant } from './exchange.js';
-import { loadGoogleAuth, type HttpPolicy } from './google.js';
-import { accountEmail } from './account.js';
+import type { CodeGrant } from './exchange.js';
+import type { HttpPolicy } from './google.js';
 import { freeLoopbackPort, startLoopbackServer, type Consent } from './loopback.js';
 import { createPkce, createState } from './pkce.js';
 import { MINT_WAITING_ADVICE, interruptible, remindLater, waitAtMost, type WaitingAdvice } from './waiting.js';
@@ -50,6 +49,12 @@ export interface MintEffects {
   remindWhileWaiting?(remind: () => void): () => void;
 }
 
+/**
+ * The code exchange and what follows it are needed only once consent came back: behind import(),
+ * so mint's path to the consent URL is one file (issue 23).
+ */
+const afterConsent = () => import('./after-consent.js');
+
 interface ConsentCode {
   code: string;
   verifier: string;
@@ -75,11 +80,13 @@ function consentError(consent: Extract<Consent, { kind: 'error' }>): FlowError {
   return new FlowError(`Google ended consent with ${consent.error.slice(0, 100)}${said}; nothing was written.`);
 }
 
-/** Shows the consent URL (SPEC flow step 4) and starts loading the library while the person decides. */
+/** Shows the consent URL (SPEC flow step 4) and starts loading what comes next while the person decides. */
 async function showConsentUrl(request: MintRequest, effects: MintEffects, url: string): Promise<void> {
   effects.tell('Open this URL in a browser to give consent:');
   effects.tell(url);
-  void loadGoogleAuth().catch(() => undefined);
+  void afterConsent()
+    .then((after) => after.loadGoogleAuth())
+    .catch(() => undefined);
   if (request.openBrowser && !request.manual) await effects.openUrl(url);
 }
 
@@ -154,6 +161,7 @@ function checkGrant(grant: CodeGrant, requested: readonly string[]): string {
 /** The whole consent flow; returns the token for the caller to write. */
 export async function mintToken(request: MintRequest, effects: MintEffects): Promise<MintedToken> {
   const consent = await (request.manual ? consentViaPaste : consentViaLoopback)(request, effects);
+  const { exchangeCode, accountEmail } = await afterConsent();
   const { clientId, clientSecret } = request.client;
   const grant = await interruptible(
     exchangeCode({ clientId, clientSecret }, request.endpoints, {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 import { childEnvironment } from './environment.js';
 
-export const BIN = fileURLToPath(new URL('../../bin/gmail-token.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../dist/cli/gmail-token.cjs', import.meta.url));
 
 export interface CliRun {
   child: ChildProcess;

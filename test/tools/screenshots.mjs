@@ -7,7 +7,7 @@
  *   npm run build && node test/tools/screenshots.mjs [folder]
  *
  * Needs Debian's chromium at /usr/bin/chromium (or CHROMIUM=/path); never downloads a browser.
- * Runs the built CLI (bin/gmail-token.js) against the built emulator (dist/), so it shows exactly
+ * Runs the built CLI (dist/cli/gmail-token.cjs) against the built emulator (dist/), so it shows exactly
  * what the CLI serves, headers (CSP) included.
  */
 import { spawn } from 'node:child_process';
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'gmail-token.js');
+const BIN = join(ROOT, 'dist', 'cli', 'gmail-token.cjs');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -28,7 +28,7 @@ const VIEWPORTS = [
 ];
 const SCHEMES = ['light', 'dark'];
 
-if (!existsSync(join(ROOT, 'dist', 'emulator', 'index.js'))) {
+if (!existsSync(join(ROOT, 'dist', 'emulator', 'index.cjs'))) {
   console.error('dist/ is missing: run `npm run build` first.');
   process.exit(2);
 }
@@ -37,7 +37,7 @@ if (!existsSync(CHROMIUM)) {
   process.exit(2);
 }
 
-const { startEmulator } = await import(join(ROOT, 'dist', 'emulator', 'index.js'));
+const { startEmulator } = await import(join(ROOT, 'dist', 'emulator', 'index.cjs'));
 
 const out = resolve(process.argv[2] ?? mkdtempSync(join(tmpdir(), 'gmail-token-screenshots-')));
 mkdirSync(out, { recursive: true });

@@ -9,8 +9,8 @@ import { neutralise } from '../../core/terminal.js';
 import { expandScopes } from '../../core/scopes.js';
 import { parseKeepAction } from '../../core/keep-action.js';
 import { loadClient } from '../../oauth/client-source.js';
-import { deliverToken, type Delivery, type Written } from '../../oauth/deliver.js';
-import { keepUnwrittenToken, type KeepEffects, type Unwritten } from '../../oauth/keep-token.js';
+import type { Delivery, Written } from '../../oauth/deliver.js';
+import type { KeepEffects, Unwritten } from '../../oauth/keep-token.js';
 import { planOutput, type OutputPlan } from '../../oauth/files.js';
 import { snapshot } from '../../oauth/snapshot.js';
 import type { MintRequest } from '../../oauth/mint.js';
@@ -132,6 +132,8 @@ export async function runMint(options: MintCliOptions): Promise<void> {
     signal: interruption.signal,
     now: () => new Date(),
   });
+  // Already loaded by the flow, which needed it for the code exchange.
+  const { deliverToken, keepUnwrittenToken } = await import('../../oauth/after-consent.js');
   const unwritten = unwrittenFor(destination, token, request);
   interruption.holdToken(() => keepUnwrittenToken(new InterruptedError('the run was interrupted twice'), unwritten, 'beside', keepEffects(interruption.signal)));
   let written: Written | undefined;
