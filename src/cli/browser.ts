@@ -1,5 +1,6 @@
 import { browserUnavailable } from '../core/browser.js';
-import { warn } from './render.js';
+import type { CliIo } from './io.js';
+import { renderFor } from './render.js';
 
 /** What to say, and do, when no browser opens. */
 export interface BrowserFallback {
@@ -13,12 +14,13 @@ const OPEN_BY_HAND: BrowserFallback = {
 };
 
 /** A browser that will not start is not fatal: `fallback` says (and does) what happens instead. */
-export async function openInBrowser(url: string, fallback: BrowserFallback = OPEN_BY_HAND): Promise<void> {
+export async function openInBrowser(io: CliIo, url: string, fallback: BrowserFallback = OPEN_BY_HAND): Promise<void> {
+  const { warn } = renderFor(io);
   const failed = (what: string): void => {
     warn(`${what}: ${fallback.advice}.`);
     fallback.run?.();
   };
-  const reason = browserUnavailable(process.platform, process.env);
+  const reason = browserUnavailable(io.platform, io.env);
   if (reason) {
     warn(`No browser can be opened here: ${reason}. So ${fallback.advice}.`);
     fallback.run?.();

@@ -1,6 +1,7 @@
 import { InterruptedError } from '../core/errors.js';
 import { exitCodeFor } from './errors.js';
-import { warn } from './render.js';
+import type { CliIo } from './io.js';
+import { renderFor } from './render.js';
 
 export interface Interruption {
   signal: AbortSignal;
@@ -20,7 +21,8 @@ export interface Interruption {
  * rescue prompt forever, so a second signal keeps the token the non-interactive way at once and
  * then leaves; if the write was finishing meanwhile, the token is in two places, never in none.
  */
-export function interruptOnSignals(): Interruption {
+export function interruptOnSignals(io: CliIo): Interruption {
+  const { warn } = renderFor(io);
   const controller = new AbortController();
   let keepAtOnce: (() => Promise<never>) | undefined;
   let received = 0;
@@ -31,13 +33,13 @@ export function interruptOnSignals(): Interruption {
       controller.abort(new InterruptedError());
       if (keepAtOnce !== undefined) tellHolding();
     } else if (received === 2) {
-      if (keepAtOnce === undefined) process.exit(130);
+      if (keepAtOnce === undefined) return io.exit(130);
       keepAtOnce()
-        .catch((error: unknown) => exitCodeFor(error))
-        .finally(() => process.exit(130));
+        .catch((error: unknown) => exitCodeFor(error, io))
+        .finally(() => io.exit(130));
     }
   };
-  for (const name of ['SIGINT', 'SIGTERM'] as const) process.on(name, onSignal);
+  for (const name of ['SIGINT', 'SIGTERM'] as const) io.onSignal(name, onSignal);
   return {
     signal: controller.signal,
     holdToken(keep) {

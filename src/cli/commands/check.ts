@@ -1,7 +1,9 @@
 import { FlowError } from '../../core/errors.js';
 import { parseAddress } from '../../core/message.js';
 import { checkToken, failedCheckReport, type CheckReport } from '../../oauth/check.js';
-import { emit, paint, say, success, warn } from '../render.js';
+import { httpPolicyFrom } from '../../oauth/google.js';
+import type { CliIo } from '../io.js';
+import { renderFor, type Render } from '../render.js';
 import { storedClient, type StoredClientCliOptions } from './stored.js';
 
 export interface CheckCliOptions extends StoredClientCliOptions {
@@ -15,7 +17,7 @@ function minutesUntil(iso: string): string {
 }
 
 /** What `access-token` would do next with the stored access token. */
-function describeStoredAccess(report: CheckReport): void {
+function describeStoredAccess({ say }: Render, report: CheckReport): void {
   if (report.stored_access_token_fresh === null) return;
   const expiry = report.stored_access_token_expiry;
   if (report.stored_access_token_fresh && expiry) say(`  stored access token: fresh, expires ${expiry} (${minutesUntil(expiry)}); access-token reuses it`);
@@ -23,7 +25,8 @@ function describeStoredAccess(report: CheckReport): void {
   else say('  stored access token: no expiry recorded; access-token will refresh it');
 }
 
-function describe(report: CheckReport): void {
+function describe(render: Render, report: CheckReport): void {
+  const { paint, say, success } = render;
   if (report.ok) success(`The token from ${report.source} works and can send mail.`);
   else if (report.can_send) say(`The token from ${report.source} refreshes, but sending the test message failed:`);
   say(`  client:   ${report.client_id}`);
@@ -31,24 +34,26 @@ function describe(report: CheckReport): void {
   say(`  scopes:   ${report.scopes.join(' ')}`);
   say('  sending:  ', report.can_send ? paint.green('granted') : paint.red('not granted'));
   if (report.access_token_expiry) say(`  access token expires ${report.access_token_expiry} (${minutesUntil(report.access_token_expiry)})`);
-  describeStoredAccess(report);
+  describeStoredAccess(render, report);
   if (report.refresh_token_expiry) say(`  refresh token expires ${report.refresh_token_expiry}`);
   if (report.test_message_id) say(`  test message sent, Gmail id ${report.test_message_id}`);
 }
 
 /** SPEC `check`: exit 0 only when the token refreshes and can send. */
-export async function runCheck(options: CheckCliOptions): Promise<void> {
+export async function runCheck(options: CheckCliOptions, io: CliIo): Promise<void> {
+  const render = renderFor(io);
+  const { emit, warn } = render;
   const sendTestTo = options.sendTest === undefined ? undefined : parseAddress(options.sendTest);
-  const { stored, endpoints, secrets } = await storedClient(options);
+  const { stored, endpoints, secrets } = await storedClient(options, io);
   let report: CheckReport;
   try {
-    report = await checkToken({ stored, secrets, endpoints, sendTestTo, now: () => new Date() });
+    report = await checkToken({ stored, secrets, endpoints, sendTestTo, now: () => new Date(), http: httpPolicyFrom(io.env) });
   } catch (error) {
     if (options.json && error instanceof FlowError) await emit(JSON.stringify(failedCheckReport(stored.source, error.message), null, 2) + '\n');
     throw error;
   }
   if (options.json) await emit(JSON.stringify(report, null, 2) + '\n');
-  else describe(report);
+  else describe(render, report);
   if (report.refresh_token_expires_soon) {
     warn(`The refresh token expires at ${report.refresh_token_expiry}, within 48 hours. Mint a new one (and publish the app to stop the 7-day expiry).`);
   }

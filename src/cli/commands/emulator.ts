@@ -3,7 +3,8 @@ import { ExitCode, UsageError } from '../../core/errors.js';
 import { parsePort } from '../../core/args.js';
 import { startEmulator } from '../../emulator/index.js';
 import { planOutput, writeFileAtomic } from '../../oauth/files.js';
-import { emit, say } from '../render.js';
+import type { CliIo, CliSignal } from '../io.js';
+import { renderFor } from '../render.js';
 import { shown } from '../../core/terminal.js';
 
 export interface EmulatorCliOptions {
@@ -20,18 +21,23 @@ function loopbackHost(host: string): string {
   throw new UsageError(`--host ${shown(host)} is not a loopback address. The emulator listens only on 127.0.0.1, another 127.x address, ::1 or localhost.`);
 }
 
-function stopped(): Promise<NodeJS.Signals> {
+function stopped(io: CliIo): Promise<CliSignal> {
   return new Promise((resolveSignal) => {
-    process.once('SIGINT', () => resolveSignal('SIGINT'));
-    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
+    const names = ['SIGINT', 'SIGTERM'] as const;
+    const listeners = names.map((name) => () => {
+      names.forEach((other, index) => io.offSignal(other, listeners[index] as () => void));
+      resolveSignal(name);
+    });
+    names.forEach((name, index) => io.onSignal(name, listeners[index] as () => void));
   });
 }
 
 /** SPEC `emulator`: host:port on stdout, one line per request on stderr, stops on Ctrl-C. */
-export async function runEmulator(options: EmulatorCliOptions): Promise<ExitCode> {
+export async function runEmulator(options: EmulatorCliOptions, io: CliIo): Promise<ExitCode> {
+  const { emit, say } = renderFor(io);
   const port = parsePort(options.port);
   const host = loopbackHost(options.host);
-  const credentialsPath = options.writeCredentials === undefined ? undefined : resolve(options.writeCredentials);
+  const credentialsPath = options.writeCredentials === undefined ? undefined : resolve(io.cwd, options.writeCredentials);
   if (credentialsPath) await planOutput(credentialsPath, { force: options.force, update: false });
   const emulator = await startEmulator({
     host,
@@ -48,7 +54,7 @@ export async function runEmulator(options: EmulatorCliOptions): Promise<ExitCode
   say(`  credentials.json for its Desktop client: ${credentialsPath ?? `${emulator.origin}/emulator/v1/credentials.json`}`);
   say(`  messages sent through it: ${emulator.origin}/emulator/v1/messages`);
   say('Press Ctrl-C to stop.');
-  const signal = await stopped();
+  const signal = await stopped(io);
   await emulator.close();
   say('Emulator stopped.');
   return signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.ok;

@@ -11,12 +11,14 @@ import { loadClient } from '../../oauth/client-source.js';
 import { deliverToken, type Delivery, type Written } from '../../oauth/deliver.js';
 import { keepUnwrittenToken, type KeepEffects, type Unwritten } from '../../oauth/keep-token.js';
 import { planOutput, type OutputPlan } from '../../oauth/files.js';
+import { httpPolicyFrom } from '../../oauth/google.js';
 import { snapshot } from '../../oauth/snapshot.js';
 import type { MintRequest } from '../../oauth/mint.js';
 import { openInBrowser } from '../browser.js';
 import { interruptOnSignals } from '../signals.js';
-import { askForCredentials, askLine, confirmOverwrite, interactive, readPasted } from '../prompts.js';
-import { emit, paint, say, success, warn } from '../render.js';
+import type { CliIo } from '../io.js';
+import { interactive, promptsFor } from '../prompts.js';
+import { renderFor, type Render } from '../render.js';
 
 export interface MintCliOptions {
   credentials?: string;
@@ -40,19 +42,20 @@ interface Destination extends Delivery {
 }
 
 /** SPEC flow step 1: every input is checked before the network or a browser is touched. */
-async function prepare(options: MintCliOptions): Promise<{ request: MintRequest; destination: Destination }> {
+async function prepare(options: MintCliOptions, io: CliIo): Promise<{ request: MintRequest; destination: Destination }> {
   const format = parseFormat(options.format);
   const prefix = parseEnvPrefix(options.envPrefix);
   const scopes = expandScopes(options.scope ?? []);
   const port = parsePort(options.port);
   const timeoutSeconds = parseTimeout(options.timeout);
   const loginHint = parseLoginHint(options.loginHint);
-  const asking = interactive();
+  const asking = interactive(io);
+  const { askForCredentials, confirmOverwrite } = promptsFor(io);
   const ifUnwritable = parseKeepAction(options.ifUnwritable, asking);
-  const { client, source } = await loadClient({ ...options, env: process.env, cwd: process.cwd(), askForCredentials: asking ? askForCredentials : undefined });
-  const endpoints = resolveEndpoints({ emulatorHost: process.env[EMULATOR_HOST_VARIABLE], authUri: client.authUri, tokenUri: client.tokenUri });
+  const { client, source } = await loadClient({ ...options, env: io.env, cwd: io.cwd, askForCredentials: asking ? askForCredentials : undefined });
+  const endpoints = resolveEndpoints({ emulatorHost: io.env[EMULATOR_HOST_VARIABLE], authUri: client.authUri, tokenUri: client.tokenUri });
   const out = options.out ?? defaultOut(format);
-  const path = out === '-' ? undefined : resolve(out);
+  const path = out === '-' ? undefined : resolve(io.cwd, out);
   const plan =
     path === undefined
       ? undefined
@@ -65,7 +68,7 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
       clientSource: source,
       scopes,
       endpoints,
-      issuers: acceptedIssuers(process.env[EMULATOR_HOST_VARIABLE]),
+      issuers: acceptedIssuers(io.env[EMULATOR_HOST_VARIABLE]),
       port,
       loginHint,
       timeoutSeconds,
@@ -77,18 +80,18 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
 }
 
 /** What the keep policy needs about a token that may not reach its output. */
-function unwrittenFor(destination: Destination, token: MintedToken, request: MintRequest): Unwritten {
+function unwrittenFor(io: CliIo, destination: Destination, token: MintedToken, request: MintRequest): Unwritten {
   const { format, prefix, path } = destination;
   // For stdout, "beside" is a new file in the current folder, named as keep-token names rescued
   // copies of the default outputs: token.json.rescued-… or .env.rescued-… (shell lines included:
   // they are export lines a shell sources).
-  const named = path ?? resolve(format === 'json' ? 'token.json' : '.env');
+  const named = path ?? resolve(io.cwd, format === 'json' ? 'token.json' : '.env');
   return { token, format, prefix, path: named, shownAs: path === undefined ? 'stdout' : undefined, endpoints: request.endpoints };
 }
 
-const keepEffects = (): KeepEffects => ({ askLine, say, warn, emit, temporaryFolder: tmpdir() });
+const keepEffects = (io: CliIo, { say, warn, emit }: Render): KeepEffects => ({ askLine: promptsFor(io).askLine, say, warn, emit, temporaryFolder: tmpdir() });
 
-function summarise(destination: Destination, token: MintedToken, out: string, written: Written | undefined): void {
+function summarise({ paint, say, success, warn }: Render, destination: Destination, token: MintedToken, out: string, written: Written | undefined): void {
   const where = destination.path === undefined ? 'stdout' : `${out} (mode 0600${written === 'updated' ? ', other lines kept' : ''})`;
   success(`Refresh token ${destination.path === undefined ? 'printed to' : 'written to'} ${where}.`);
   say(`  account: ${token.account || 'unknown (add the email scope to record it)'}`);
@@ -113,27 +116,29 @@ function nextStep({ format, prefix, path }: Destination, out: string): string {
   return `with these variables set, \`gmail-token check${prefixFlag}\` confirms the token works.`;
 }
 
-export async function runMint(options: MintCliOptions): Promise<void> {
-  const { request, destination } = await prepare(options);
+export async function runMint(options: MintCliOptions, io: CliIo): Promise<void> {
+  const render = renderFor(io);
+  const { request, destination } = await prepare(options, io);
   // The flow's modules load only once every input is known to be good.
   const { mintToken } = await import('../../oauth/mint.js');
-  const interruption = interruptOnSignals();
+  const interruption = interruptOnSignals(io);
   const token = await mintToken(request, {
-    openUrl: (url) => openInBrowser(url),
-    readPasted,
-    tell: say,
+    openUrl: (url) => openInBrowser(io, url),
+    readPasted: promptsFor(io).readPasted,
+    tell: render.say,
     signal: interruption.signal,
     now: () => new Date(),
+    http: httpPolicyFrom(io.env),
   });
-  const unwritten = unwrittenFor(destination, token, request);
-  interruption.holdToken(() => keepUnwrittenToken(new InterruptedError('the run was interrupted twice'), unwritten, 'beside', keepEffects()));
+  const unwritten = unwrittenFor(io, destination, token, request);
+  interruption.holdToken(() => keepUnwrittenToken(new InterruptedError('the run was interrupted twice'), unwritten, 'beside', keepEffects(io, render)));
   let written: Written | undefined;
   try {
-    written = await deliverToken(destination, unwritten, keepEffects());
+    written = await deliverToken(destination, unwritten, keepEffects(io, render));
   } catch (error) {
     if (interruption.signal.aborted && error instanceof FlowError) throw new InterruptedError(`Interrupted. ${error.message}`);
     throw error;
   }
-  summarise(destination, token, options.out ?? defaultOut(destination.format), written);
+  summarise(render, destination, token, options.out ?? defaultOut(destination.format), written);
   if (interruption.signal.aborted) throw new InterruptedError('Interrupted, after the refresh token was kept as shown above.');
 }

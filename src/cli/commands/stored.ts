@@ -5,6 +5,7 @@ import { loadClient } from '../../oauth/client-source.js';
 import type { ClientSecrets } from '../../oauth/google.js';
 import { UsageError } from '../../core/errors.js';
 import { findStoredToken } from '../../oauth/stored-token.js';
+import type { CliIo } from '../io.js';
 
 export interface TokenSourceCliOptions {
   token?: string;
@@ -20,16 +21,16 @@ export interface StoredClientCliOptions extends TokenSourceCliOptions {
 }
 
 /** Finds the stored token (SPEC order) and where its requests go; shared by revoke, check, access-token. */
-export async function storedToken(options: TokenSourceCliOptions): Promise<{ stored: StoredToken; endpoints: GoogleEndpoints }> {
+export async function storedToken(options: TokenSourceCliOptions, io: CliIo): Promise<{ stored: StoredToken; endpoints: GoogleEndpoints }> {
   const envPrefix = parseEnvPrefix(options.envPrefix);
-  const stored = await findStoredToken({ ...options, envPrefix, env: process.env, cwd: process.cwd() });
-  const endpoints = resolveEndpoints({ emulatorHost: process.env[EMULATOR_HOST_VARIABLE], tokenUri: stored.tokenUri });
+  const stored = await findStoredToken({ ...options, envPrefix, env: io.env, cwd: io.cwd });
+  const endpoints = resolveEndpoints({ emulatorHost: io.env[EMULATOR_HOST_VARIABLE], tokenUri: stored.tokenUri });
   return { stored, endpoints };
 }
 
 /** The client the token belongs to: from the token itself, unless --credentials or --client-id/--client-secret name one. */
-export async function storedClient(options: StoredClientCliOptions): Promise<{ stored: StoredToken; endpoints: GoogleEndpoints; secrets: ClientSecrets }> {
-  const { stored, endpoints } = await storedToken(options);
+export async function storedClient(options: StoredClientCliOptions, io: CliIo): Promise<{ stored: StoredToken; endpoints: GoogleEndpoints; secrets: ClientSecrets }> {
+  const { stored, endpoints } = await storedToken(options, io);
   const explicit = options.credentials !== undefined || options.clientId !== undefined || options.clientSecret !== undefined;
   if (!explicit && stored.clientId && stored.clientSecret) {
     return { stored, endpoints, secrets: { clientId: stored.clientId, clientSecret: stored.clientSecret } };
@@ -37,6 +38,6 @@ export async function storedClient(options: StoredClientCliOptions): Promise<{ s
   if (!explicit) {
     throw new UsageError(`The token from ${stored.source} has no client id and secret. Pass --credentials, or --client-id and --client-secret.`);
   }
-  const { client } = await loadClient({ ...options, env: process.env, cwd: process.cwd() });
+  const { client } = await loadClient({ ...options, env: io.env, cwd: io.cwd });
   return { stored, endpoints, secrets: { clientId: client.clientId, clientSecret: client.clientSecret } };
 }
