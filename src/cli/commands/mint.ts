@@ -89,7 +89,16 @@ function unwrittenFor(io: CliIo, destination: Destination, token: MintedToken, r
   return { token, format, prefix, path: named, shownAs: path === undefined ? 'stdout' : undefined, endpoints: request.endpoints };
 }
 
-const keepEffects = (io: CliIo, { say, warn, emit }: Render): KeepEffects => ({ askLine: promptsFor(io).askLine, say, warn, emit, temporaryFolder: tmpdir() });
+/** os.tmpdir() reads the process's TMPDIR; the run's own comes first (the same on a real run). */
+const temporaryFolder = (io: CliIo): string => (io.platform !== 'win32' && io.env.TMPDIR) || tmpdir();
+
+const keepEffects = (io: CliIo, { say, warn, emit }: Render): KeepEffects => ({
+  askLine: promptsFor(io).askLine,
+  say,
+  warn,
+  emit,
+  temporaryFolder: temporaryFolder(io),
+});
 
 function summarise({ paint, say, success, warn }: Render, destination: Destination, token: MintedToken, out: string, written: Written | undefined): void {
   const where = destination.path === undefined ? 'stdout' : `${out} (mode 0600${written === 'updated' ? ', other lines kept' : ''})`;

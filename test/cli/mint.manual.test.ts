@@ -1,0 +1,153 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { redirectUriOf } from '../helpers/browser.js';
+import { runCli } from '../helpers/cli.js';
+import { runOnTerminal } from '../helpers/pty.js';
+import { isListening, makeWorkspace } from '../helpers/workspace.js';
+import { useEmulatorHarness } from '../helpers/harness.js';
+
+const h = useEmulatorHarness();
+
+
+/** Consent in "another browser": the emulator redirects to a loopback URL nobody serves. */
+async function redirectedUrl(consentUrl: string): Promise<string> {
+  const answer = await fetch(consentUrl, { redirect: 'manual' });
+  return answer.headers.get('location') ?? '';
+}
+
+function manualMint(args: string[] = []) {
+  return runCli(['mint', '--manual', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, BROWSER: 'false' }, keepStdinOpen: true });
+}
+
+function tokenFile() {
+  return JSON.parse(readFileSync(join(h.workspace.dir, 'token.json'), 'utf8')) as Record<string, string>;
+}
+
+describe('mint --manual from a pipe', () => {
+  it('reads the pasted redirect URL from stdin, with no server listening and no browser launched', async () => {
+    const run = manualMint();
+    const url = await run.consentUrl();
+    await run.waitForStderr(/can't be reached.*expected/);
+    await run.waitForStderr(/paste it here/);
+    const redirect = redirectUriOf(url);
+    expect(await isListening(Number(redirect.port))).toBe(false);
+    run.child.stdin?.end((await redirectedUrl(url)) + '\n');
+    const result = await run.exit;
+    expect(result.code).toBe(0);
+    expect(tokenFile().type).toBe('authorized_user');
+    expect(h.emulator.received.filter((request) => request.path === '/token').at(-1)?.form.redirect_uri).toBe(redirect.toString());
+  });
+
+  it('accepts the bare code', async () => {
+    const run = manualMint(['-o', '-']);
+    const location = new URL(await redirectedUrl(await run.consentUrl()));
+    run.child.stdin?.end(`${location.searchParams.get('code')}\n`);
+    const result = await run.exit;
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).type).toBe('authorized_user');
+  });
+
+  it('refuses a pasted URL with another state: exit 2, nothing written', async () => {
+    const run = manualMint();
+    const location = new URL(await redirectedUrl(await run.consentUrl()));
+    location.searchParams.set('state', 'forged');
+    run.child.stdin?.end(`${location}\n`);
+    const result = await run.exit;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/does not carry this run's state/);
+    expect(existsSync(join(h.workspace.dir, 'token.json'))).toBe(false);
+  });
+
+  it('fails with the reason when stdin ends before anything is pasted', async () => {
+    const run = manualMint();
+    await run.consentUrl();
+    run.child.stdin?.end();
+    const result = await run.exit;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/stdin ended/);
+  });
+});
+
+describe('on a terminal', () => {
+  const env = () => ({ GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, BROWSER: 'false' });
+
+  it('--manual asks with a prompt and lets the person retry after a mistake', async () => {
+    const terminal = runOnTerminal(['mint', '--manual'], { cwd: h.workspace.dir, env: env() });
+    const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
+    await terminal.waitFor(/Paste the URL \(or code\)/);
+    terminal.type('this is not it\r');
+    await terminal.waitFor(/Paste the whole URL from the browser address bar/);
+    terminal.type('\u0015');
+    terminal.type(`${await redirectedUrl(url)}\r`);
+    const result = await terminal.exit;
+    expect(result.code).toBe(0);
+    expect(tokenFile().type).toBe('authorized_user');
+  });
+
+  it('asks before overwriting an existing output file, and keeps it by default', async () => {
+    h.workspace.file('token.json', 'precious');
+    const terminal = runOnTerminal(['mint', '--no-open'], { cwd: h.workspace.dir, env: env() });
+    await terminal.waitFor(/token\.json already exists\. Overwrite it\?/);
+    terminal.type('\r');
+    const result = await terminal.exit;
+    expect(result.code).toBe(2);
+    expect(result.screen).toMatch(/was kept.*--force/);
+    expect(readFileSync(join(h.workspace.dir, 'token.json'), 'utf8')).toBe('precious');
+    expect(h.emulator.received.filter((request) => request.path === '/token')).toEqual([]);
+  });
+
+  it('overwrites when the person answers yes', async () => {
+    h.workspace.file('token.json', 'old');
+    const terminal = runOnTerminal(['mint', '--manual'], { cwd: h.workspace.dir, env: env() });
+    await terminal.waitFor(/Overwrite it\?/);
+    terminal.type('y\r');
+    const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
+    await terminal.waitFor(/Paste the URL/);
+    terminal.type(`${await redirectedUrl(url)}\r`);
+    expect((await terminal.exit).code).toBe(0);
+    expect(tokenFile().type).toBe('authorized_user');
+  });
+
+  it('explains where credentials.json comes from and asks for its path', async () => {
+    const elsewhere = h.workspace.file('downloaded-client.json', JSON.stringify(h.emulator.credentialsFile()));
+    h.workspace.file('credentials.json', '');
+    const { rmSync } = await import('node:fs');
+    rmSync(join(h.workspace.dir, 'credentials.json'));
+    const terminal = runOnTerminal(['mint', '--manual', '-o', '-'], { cwd: h.workspace.dir, env: env() });
+    await terminal.waitFor(/No credentials\.json here\..*Desktop app/s);
+    await terminal.waitFor(/Path to the downloaded client JSON/);
+    terminal.type(`${elsewhere}\r`);
+    const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
+    await terminal.waitFor(/Paste the URL/);
+    terminal.type(`${await redirectedUrl(url)}\r`);
+    expect((await terminal.exit).code).toBe(0);
+  });
+});
+
+describe('colour', () => {
+  it('is used on a terminal and turned off by NO_COLOR', async () => {
+    const coloured = runOnTerminal(['revoke'], { cwd: h.workspace.dir, env: { GMAIL_API_REFRESH_TOKEN: '' } });
+    await coloured.exit;
+    expect(coloured.raw()).toContain('\u001b[31merror: ');
+    const plain = runOnTerminal(['revoke'], { cwd: h.workspace.dir, env: { GMAIL_API_REFRESH_TOKEN: '', NO_COLOR: '1' } });
+    const result = await plain.exit;
+    expect(result.code).toBe(2);
+    expect(plain.raw()).toMatch(/error: No token found/);
+    expect(plain.raw()).not.toContain('\u001b[');
+  });
+});
+
+describe('without a terminal', () => {
+  it('a missing credentials.json fails naming --credentials', async () => {
+    const empty = makeWorkspace();
+    try {
+      const run = runCli(['mint', '--no-open'], { cwd: empty.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+      const result = await run.exit;
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/No credentials\.json here.*--credentials/);
+    } finally {
+      empty.cleanup();
+    }
+  });
+});
