@@ -27,8 +27,7 @@ export async function openInBrowser(io: CliIo, url: string, fallback: BrowserFal
     return;
   }
   try {
-    const { default: open } = await import('open');
-    const launcher = await open(url);
+    const launcher = await io.launchBrowser(url);
     launcher.once('exit', (code) => {
       if (code) failed(`The browser launcher failed (exit ${code})`);
     });

@@ -19,6 +19,13 @@ export interface CliIo {
   /** Leaves at once, whatever is still pending (a second Ctrl-C). */
   exit(code: number): void;
   platform: NodeJS.Platform;
+  /** Starts the system's browser launcher on `url` (the `open` package, which reads process.env). */
+  launchBrowser(url: string): Promise<BrowserLauncher>;
+}
+
+/** The launcher process, for its exit code: the browser itself may outlive it. */
+export interface BrowserLauncher {
+  once(event: 'exit', listener: (code: number | null) => void): unknown;
 }
 
 /** The real process: what `bin/gmail-token.js` runs with. */
@@ -34,5 +41,6 @@ export function processIo(): CliIo {
     offSignal: (signal, listener) => process.off(signal, listener),
     exit: (code) => process.exit(code),
     platform: process.platform,
+    launchBrowser: async (url) => (await import('open')).default(url),
   };
 }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { isKeptEnv, keptByDemo } from '../core/demo.js';
 import { parseDotenv } from '../core/dotenv.js';
@@ -20,8 +20,9 @@ function bareToken(value: string): StoredToken {
   return value.startsWith('ya29.') ? { source: '--token', accessToken: value } : { source: '--token', refreshToken: value };
 }
 
-async function fromEnvFile(path: string, prefix: string): Promise<StoredToken> {
-  const text = await readTextFile(path, 'The env file');
+/** `path` as the person gave it (shown in messages), read from the run's folder `cwd`. */
+async function fromEnvFile(cwd: string, path: string, prefix: string): Promise<StoredToken> {
+  const text = await readTextFile(resolve(cwd, path), 'The env file', '', path);
   if (isKeptEnv(text)) throw new UsageError(keptByDemo(path, '.env'));
   const values = parseDotenv(text);
   const token = tokenFromEnv((name) => values.get(name), prefix, path);
@@ -29,19 +30,20 @@ async function fromEnvFile(path: string, prefix: string): Promise<StoredToken> {
   return token;
 }
 
-async function tokenFile(path: string, source: string): Promise<StoredToken> {
-  return { ...parseTokenFile(await readTextFile(path, 'The token file'), source), file: path };
+async function tokenFile(cwd: string, path: string, source: string): Promise<StoredToken> {
+  const file = resolve(cwd, path);
+  return { ...parseTokenFile(await readTextFile(file, 'The token file', '', path), source), file };
 }
 
 /** SPEC `revoke`: --token, --token-file, --env-file, environment, ./token.json; the first found wins. */
 export async function findStoredToken(sources: TokenSources): Promise<StoredToken> {
   if (sources.token !== undefined) return bareToken(sources.token);
-  if (sources.tokenFile !== undefined) return tokenFile(sources.tokenFile, sources.tokenFile);
-  if (sources.envFile !== undefined) return fromEnvFile(sources.envFile, sources.envPrefix);
+  if (sources.tokenFile !== undefined) return tokenFile(sources.cwd, sources.tokenFile, sources.tokenFile);
+  if (sources.envFile !== undefined) return fromEnvFile(sources.cwd, sources.envFile, sources.envPrefix);
   const fromEnvironment = tokenFromEnv((name) => sources.env[name], sources.envPrefix, `$${sources.envPrefix}REFRESH_TOKEN`);
   if (fromEnvironment) return fromEnvironment;
   const local = join(sources.cwd, 'token.json');
-  if (await fileExists(local)) return tokenFile(local, 'token.json');
+  if (await fileExists(local)) return tokenFile(sources.cwd, local, 'token.json');
   throw new UsageError(
     `No token found. Pass --token, --token-file or --env-file, set ${sources.envPrefix}REFRESH_TOKEN, or run where token.json is.`,
   );

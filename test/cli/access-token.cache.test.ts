@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, runCliToEnd } from '../helpers/cli.js';
+import { runInProcess, runInProcessToEnd } from '../helpers/run-cli.js';
 import { holdingProxy } from '../helpers/holding-proxy.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { mintTokenFile } from '../helpers/mint.js';
@@ -9,7 +9,7 @@ import { mintTokenFile } from '../helpers/mint.js';
 const h = useEmulatorHarness();
 
 function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  return runCliToEnd(args, { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, ...env } });
+  return runInProcessToEnd(args, { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, ...env } });
 }
 
 /** The refresh requests Google (the emulator) received since the test's mint. */
@@ -140,7 +140,7 @@ describe('access-token never overwrites what it did not read', () => {
     const replacement = readFileSync(tokenPath(), 'utf8');
     writeFileSync(tokenPath(), stale);
     const proxy = await holdingProxy(h.emulator.origin);
-    const run = runCli(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: proxy.hostPort } });
+    const run = runInProcess(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: proxy.hostPort } });
     await proxy.held;
     writeFileSync(tokenPath(), replacement);
     proxy.release();

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { updateAtWriteTime } from '../../src/oauth/write-time.js';
-import { runCli, runCliToEnd } from '../helpers/cli.js';
+import { runInProcess, runInProcessToEnd } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { holdingProxy } from '../helpers/holding-proxy.js';
 import { mintTokenFile } from '../helpers/mint.js';
@@ -30,7 +30,7 @@ async function staleTokenFile(): Promise<string> {
 }
 
 function accessToken() {
-  return runCliToEnd(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+  return runInProcessToEnd(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
 }
 
 describe('access-token takes the lock mint takes beside token.json', () => {
@@ -58,7 +58,7 @@ describe('access-token takes the lock mint takes beside token.json', () => {
   it('a mint --force that lands during the refresh keeps its token.json byte for byte', async () => {
     await staleTokenFile();
     const proxy = await holdingProxy(h.emulator.origin);
-    const run = runCli(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: proxy.hostPort } });
+    const run = runInProcess(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: proxy.hostPort } });
     await proxy.held;
     const minted = await mintTokenFile(h.emulator, h.workspace.dir);
     const mintWrote = readFileSync(path('token.json'));

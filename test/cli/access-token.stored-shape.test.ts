@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCliToEnd } from '../helpers/cli.js';
+import { runInProcessToEnd } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { mintTokenFile } from '../helpers/mint.js';
 
@@ -27,7 +27,7 @@ async function mintThenStore(fields: { token?: string; expiry?: string }): Promi
 describe('access-token and a stored access token it must not print', () => {
   it('refreshes instead of printing a stored token with CR LF, so no header can be injected into curl -H', async () => {
     await mintThenStore({ token: 'ya29.a\r\nX-Injected: 1', expiry: new Date(Date.now() + 1_800_000).toISOString() });
-    const result = await runCliToEnd(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const result = await runInProcessToEnd(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^[A-Za-z0-9._~+/-]+=*\n$/);
     expect(result.stdout).not.toContain('X-Injected');
@@ -37,7 +37,7 @@ describe('access-token and a stored access token it must not print', () => {
 
   it('refreshes a stored token whose expiry is years away (2099), which Google never gives', async () => {
     await mintThenStore({ token: 'ya29.stale-for-ever', expiry: '2099-01-01T00:00:00.000Z' });
-    const result = await runCliToEnd(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const result = await runInProcessToEnd(['access-token'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).not.toBe('ya29.stale-for-ever\n');
     expect(refreshes()).toBe(1);

@@ -1,7 +1,7 @@
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCliToEnd } from '../helpers/cli.js';
+import { runInProcessToEnd } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { mintTokenFile } from '../helpers/mint.js';
 
@@ -13,7 +13,7 @@ import { mintTokenFile } from '../helpers/mint.js';
 const h = useEmulatorHarness();
 
 function cli(args: string[]) {
-  return runCliToEnd(args, { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+  return runInProcessToEnd(args, { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
 }
 
 const tokenPath = () => join(h.workspace.dir, 'token.json');

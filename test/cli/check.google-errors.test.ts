@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INVALID_RAPT_FAULT, type EmulatorClient } from '../../src/emulator/index.js';
 import { followConsent } from '../helpers/browser.js';
-import { runCli, runCliToEnd } from '../helpers/cli.js';
+import { runInProcess, runInProcessToEnd } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { mintTokenFile } from '../helpers/mint.js';
 
@@ -12,7 +12,7 @@ const h = useEmulatorHarness();
 const OTHER: EmulatorClient = { clientId: 'another-desktop.apps.googleusercontent.com', clientSecret: 'GOCSPX-another', type: 'installed', redirectUris: ['http://localhost'] };
 
 function cli(args: string[]) {
-  return runCliToEnd(args, { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+  return runInProcessToEnd(args, { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
 }
 
 function errorLine(stderr: string): string {
@@ -63,7 +63,7 @@ describe('admin_policy_enforced', () => {
 
   it('on the code exchange: the same advice, nothing written', async () => {
     h.emulator.behaviour.tokenFault = { kind: 'oauth-error', error: 'admin_policy_enforced' };
-    const run = runCli(['mint', '--no-open'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const run = runInProcess(['mint', '--no-open'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     await followConsent(await run.consentUrl());
     const result = await run.exit;
     expect(result.code).toBe(1);

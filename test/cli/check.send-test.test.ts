@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EMULATOR_PROJECT_NUMBER, FAULT_DOMAIN, GMAIL_ERRORS, type GmailErrorName } from '../../src/emulator/index.js';
-import { runCliToEnd } from '../helpers/cli.js';
+import { runInProcessToEnd } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { mintTokenFile } from '../helpers/mint.js';
 
@@ -11,7 +11,7 @@ const h = useEmulatorHarness();
 async function sendTestAgainst(fault: GmailErrorName | (typeof h.emulator.behaviour)['sendFault']) {
   await mintTokenFile(h.emulator, h.workspace.dir, ['-s', 'send,email']);
   h.emulator.behaviour.sendFault = fault;
-  return runCliToEnd(['check', '--send-test', 'friend@example.org'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+  return runInProcessToEnd(['check', '--send-test', 'friend@example.org'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
 }
 
 function errorLine(stderr: string): string {
@@ -81,7 +81,7 @@ describe('check --send-test against each Gmail error', () => {
   it('--json keeps the report and puts the same message in problem', async () => {
     await mintTokenFile(h.emulator, h.workspace.dir, ['-s', 'send,email']);
     h.emulator.behaviour.sendFault = 'failedPrecondition';
-    const result = await runCliToEnd(['check', '--send-test', 'friend@example.org', '--json'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const result = await runInProcessToEnd(['check', '--send-test', 'friend@example.org', '--json'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, can_send: true, account: 'tester@example.com', problem: expect.stringMatching(/failedPrecondition: Mail service not enabled/) });
   });
@@ -91,7 +91,7 @@ describe('asking for an error by recipient, as from outside the process', () => 
   it.each(['dailyLimitExceeded', 'failedPrecondition'] as const)(`%s@${FAULT_DOMAIN}`, async (name) => {
     await mintTokenFile(h.emulator, h.workspace.dir, ['-s', 'send']);
     const sent = h.emulator.messages.length;
-    const result = await runCliToEnd(['check', '--send-test', `${name}@${FAULT_DOMAIN}`], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const result = await runInProcessToEnd(['check', '--send-test', `${name}@${FAULT_DOMAIN}`], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code).toBe(1);
     expect(errorLine(result.stderr)).toContain(`(${GMAIL_ERRORS[name].code} ${name}: ${GMAIL_ERRORS[name].message})`);
     expect(h.emulator.messages).toHaveLength(sent);
@@ -100,7 +100,7 @@ describe('asking for an error by recipient, as from outside the process', () => 
   it('an unknown name, or another domain, is sent as usual', async () => {
     await mintTokenFile(h.emulator, h.workspace.dir, ['-s', 'send']);
     for (const address of [`toString@${FAULT_DOMAIN}`, 'failedPrecondition@example.org']) {
-      const result = await runCliToEnd(['check', '--send-test', address], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+      const result = await runInProcessToEnd(['check', '--send-test', address], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
       expect(result.code).toBe(0);
     }
   });

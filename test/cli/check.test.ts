@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import dotenv from 'dotenv';
 import { describe, expect, it } from 'vitest';
 import { followConsent } from '../helpers/browser.js';
-import { runCli, runCliToEnd } from '../helpers/cli.js';
+import { runInProcess, runInProcessToEnd } from '../helpers/run-cli.js';
 import { mintTokenFile } from '../helpers/mint.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 
@@ -13,7 +13,7 @@ const h = useEmulatorHarness();
 
 
 function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  return runCliToEnd(args, { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, GMAIL_API_REFRESH_TOKEN: undefined, ...env } });
+  return runInProcessToEnd(args, { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, GMAIL_API_REFRESH_TOKEN: undefined, ...env } });
 }
 
 function secretsOf(token: Record<string, string>): string[] {
@@ -46,7 +46,7 @@ describe('check', () => {
   });
 
   it('works from the env lines of `mint -f env` (env file and environment)', async () => {
-    const mint = runCli(['mint', '--no-open', '-f', 'env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const mint = runInProcess(['mint', '--no-open', '-f', 'env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     await followConsent(await mint.consentUrl());
     const minted = await mint.exit;
     expect(minted.code).toBe(0);

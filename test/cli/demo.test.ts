@@ -3,7 +3,7 @@
  * and the access-token step that reuses the fresh token the way the real command does (finding 5).
  */
 import { describe, expect, it } from 'vitest';
-import { runCliToEnd } from '../helpers/cli.js';
+import { runInProcessToEnd } from '../helpers/run-cli.js';
 import { makeWorkspace } from '../helpers/workspace.js';
 
 /** A Linux machine with no display and no SSH: nothing can open a browser. */
@@ -13,7 +13,7 @@ const ESC = '\u001b';
 async function demo(env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string }> {
   const workspace = makeWorkspace();
   try {
-    return await runCliToEnd(['demo', '--auto-approve'], { cwd: workspace.dir, env: { ...HEADLESS, ...env } });
+    return await runInProcessToEnd(['demo', '--auto-approve'], { cwd: workspace.dir, env: { ...HEADLESS, ...env } });
   } finally {
     workspace.cleanup();
   }

@@ -2,11 +2,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { followConsent } from '../helpers/browser.js';
-import { runCli, runCliToEnd, type CliRun } from '../helpers/cli.js';
+import { runInProcess, runInProcessToEnd, type InProcessRun } from '../helpers/run-cli.js';
 import { makeWorkspace } from '../helpers/workspace.js';
 
 let workspace: ReturnType<typeof makeWorkspace>;
-let running: CliRun | undefined;
+let running: InProcessRun | undefined;
 
 beforeEach(() => {
   workspace = makeWorkspace();
@@ -18,8 +18,8 @@ afterEach(async () => {
   workspace.cleanup();
 });
 
-async function startCommand(args: string[]): Promise<{ run: CliRun; hostPort: string }> {
-  running = runCli(['emulator', ...args], { cwd: workspace.dir });
+async function startCommand(args: string[]): Promise<{ run: InProcessRun; hostPort: string }> {
+  running = runInProcess(['emulator', ...args], { cwd: workspace.dir });
   await running.waitForStderr(/Press Ctrl-C to stop/);
   return { run: running, hostPort: running.stdout().trim() };
 }
@@ -31,15 +31,15 @@ describe('gmail-token emulator', () => {
     const credentialsPath = join(workspace.dir, 'credentials.json');
     expect(statSync(credentialsPath).mode & 0o777).toBe(0o600);
     const env = { GMAIL_TOKEN_EMULATOR_HOST: hostPort };
-    const mint = runCli(['mint', '--no-open', '-s', 'send,email'], { cwd: workspace.dir, env });
+    const mint = runInProcess(['mint', '--no-open', '-s', 'send,email'], { cwd: workspace.dir, env });
     await followConsent(await mint.consentUrl());
     expect((await mint.exit).code).toBe(0);
-    const check = await runCliToEnd(['check', '--send-test', 'someone@example.com'], { cwd: workspace.dir, env });
+    const check = await runInProcessToEnd(['check', '--send-test', 'someone@example.com'], { cwd: workspace.dir, env });
     expect(check.code).toBe(0);
     const messages = (await (await fetch(`http://${hostPort}/emulator/v1/messages`)).json()) as { message: string }[];
     expect(messages).toHaveLength(1);
     expect(messages[0]?.message).toMatch(/^To: someone@example\.com$/m);
-    expect((await runCliToEnd(['revoke'], { cwd: workspace.dir, env })).code).toBe(0);
+    expect((await runInProcessToEnd(['revoke'], { cwd: workspace.dir, env })).code).toBe(0);
     await run.waitForStderr(/POST \/revoke 200/);
     const token = JSON.parse(readFileSync(join(workspace.dir, 'token.json'), 'utf8'));
     expect(run.stderr()).toMatch(/POST \/token 200/);
@@ -71,18 +71,18 @@ describe('gmail-token emulator', () => {
   });
 
   it('refuses a non-loopback --host and a taken --port with exit 2', async () => {
-    const wide = await runCliToEnd(['emulator', '--host', '0.0.0.0'], { cwd: workspace.dir });
+    const wide = await runInProcessToEnd(['emulator', '--host', '0.0.0.0'], { cwd: workspace.dir });
     expect(wide.code).toBe(2);
     expect(wide.stderr).toMatch(/not a loopback address/);
     const { hostPort } = await startCommand([]);
-    const taken = await runCliToEnd(['emulator', '--port', hostPort.split(':')[1] ?? ''], { cwd: workspace.dir });
+    const taken = await runInProcessToEnd(['emulator', '--port', hostPort.split(':')[1] ?? ''], { cwd: workspace.dir });
     expect(taken.code).toBe(2);
     expect(taken.stderr).toMatch(/Cannot listen.*--port/);
   });
 
   it('keeps an existing credentials file unless --force', async () => {
     workspace.file('credentials.json', 'mine');
-    const result = await runCliToEnd(['emulator', '--write-credentials', 'credentials.json'], { cwd: workspace.dir });
+    const result = await runInProcessToEnd(['emulator', '--write-credentials', 'credentials.json'], { cwd: workspace.dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--force');
     expect(readFileSync(join(workspace.dir, 'credentials.json'), 'utf8')).toBe('mine');

@@ -9,7 +9,7 @@ import { NOT_A_TEST_USER } from '../../src/emulator/index.js';
 import { mintToken, type MintEffects, type MintRequest } from '../../src/oauth/mint.js';
 import { until } from '../helpers/async.js';
 import { followConsent } from '../helpers/browser.js';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 
 /** What Google's redirect really carries, and a consent that never comes back (issue 10, items 2 and 5). */
@@ -19,7 +19,7 @@ const SEND = 'https://www.googleapis.com/auth/gmail.send';
 const EMAIL = 'https://www.googleapis.com/auth/userinfo.email';
 
 function mintCli(args: string[]) {
-  return runCli(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+  return runInProcess(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
 }
 
 async function redirectOf(consentUrl: string): Promise<string> {

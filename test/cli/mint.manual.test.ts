@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redirectUriOf } from '../helpers/browser.js';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-cli.js';
 import { runOnTerminal } from '../helpers/pty.js';
 import { isListening, makeWorkspace } from '../helpers/workspace.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
@@ -17,7 +17,7 @@ async function redirectedUrl(consentUrl: string): Promise<string> {
 }
 
 function manualMint(args: string[] = []) {
-  return runCli(['mint', '--manual', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, BROWSER: 'false' }, keepStdinOpen: true });
+  return runInProcess(['mint', '--manual', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, BROWSER: 'false' }, keepStdinOpen: true });
 }
 
 function tokenFile() {
@@ -142,7 +142,7 @@ describe('without a terminal', () => {
   it('a missing credentials.json fails naming --credentials', async () => {
     const empty = makeWorkspace();
     try {
-      const run = runCli(['mint', '--no-open'], { cwd: empty.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+      const run = runInProcess(['mint', '--no-open'], { cwd: empty.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
       const result = await run.exit;
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/No credentials\.json here.*--credentials/);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { followConsent, redirectUriOf } from '../helpers/browser.js';
-import { runCli, runCliToEnd } from '../helpers/cli.js';
+import { runInProcess, runInProcessToEnd } from '../helpers/run-cli.js';
 import { until } from '../helpers/async.js';
 import { freePort, isListening } from '../helpers/workspace.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
@@ -16,7 +16,7 @@ const h = useEmulatorHarness();
 
 
 function mint(args: string[], env: Record<string, string | undefined> = {}) {
-  return runCli(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, ...env } });
+  return runInProcess(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, ...env } });
 }
 
 /** Runs mint and approves consent as the person would. */
@@ -170,7 +170,7 @@ describe('mint: env and shell', () => {
     const after = readFileSync(path, 'utf8');
     expect(after.startsWith(pem)).toBe(true);
     expect(after.slice(pem.length)).toMatch(/^GMAIL_API_REFRESH_TOKEN=(?!stale)\S+\nGMAIL_API_CLIENT_ID=\S+\nGMAIL_API_CLIENT_SECRET=\S+\n$/);
-    const check = await runCliToEnd(['check', '--env-file', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const check = await runInProcessToEnd(['check', '--env-file', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(check.code).toBe(0);
   });
 
@@ -178,7 +178,7 @@ describe('mint: env and shell', () => {
     // U+2028 ends a line for dotenv's regex, but a bare value runs over it: NEXT would be swallowed.
     const before = 'GMAIL_API_REFRESH_TOKEN=old # pasted from a web page\u2028NEXT=1\n';
     const path = h.workspace.file('.env', before);
-    const result = await runCliToEnd(['mint', '--no-open', '-f', 'env', '-o', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const result = await runInProcessToEnd(['mint', '--no-open', '-f', 'env', '-o', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: The \.env cannot be updated so that dotenv still reads every other key as before.*choose another --out\.\n$/);
     expect(readFileSync(path, 'utf8')).toBe(before);
@@ -189,7 +189,7 @@ describe('mint: env and shell', () => {
 describe('mint: existing output', () => {
   it('stops before any network or browser action when the output exists, naming --force', async () => {
     const path = h.workspace.file('token.json', 'precious');
-    const result = await runCliToEnd(['mint', '--no-open'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const result = await runInProcessToEnd(['mint', '--no-open'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--force');
     expect(result.stderr).not.toContain('/o/oauth2/');
@@ -319,7 +319,7 @@ describe('mint: Web clients', () => {
 
   it('without a loopback URI, exits 2 saying what to register', async () => {
     h.workspace.file('web.json', JSON.stringify({ web: { client_id: 'w', client_secret: 's', redirect_uris: ['https://example.com/cb'] } }));
-    const result = await runCliToEnd(['mint', '--no-open', '-c', 'web.json'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const result = await runInProcessToEnd(['mint', '--no-open', '-c', 'web.json'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/http:\/\/127\.0\.0\.1:8085\/oauth2callback.*Desktop app/);
   });
@@ -337,7 +337,7 @@ describe('mint: inputs are checked first', () => {
     ['output folder missing', ['-o', 'no/such/dir/token.json'], /does not exist/],
   ];
   it.each(cases)('%s: exit 2, one line, nothing sent', async (_name, args, message) => {
-    const result = await runCliToEnd(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const result = await runInProcessToEnd(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -357,7 +357,7 @@ describe('mint: inputs are checked first', () => {
   ];
   it.each(badFiles)('a credentials file that is %s: exit 2 with its own message', async (_name, content, message) => {
     h.workspace.file('bad.json', content);
-    const result = await runCliToEnd(['mint', '--no-open', '-c', 'bad.json'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const result = await runInProcessToEnd(['mint', '--no-open', '-c', 'bad.json'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -392,7 +392,7 @@ describe('mint: inputs are checked first', () => {
     const blocker = (await import('node:net')).createServer().listen(port, '127.0.0.1');
     await new Promise((resolve) => blocker.once('listening', resolve));
     try {
-      const result = await runCliToEnd(['mint', '--no-open', '--port', String(port)], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+      const result = await runInProcessToEnd(['mint', '--no-open', '--port', String(port)], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(new RegExp(`Port ${port}.*in use`));
     } finally {

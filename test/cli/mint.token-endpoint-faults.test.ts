@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { TokenFault } from '../../src/emulator/index.js';
 import { httpPolicyFrom } from '../../src/oauth/google.js';
 import { followConsent } from '../helpers/browser.js';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { within } from '../helpers/async.js';
 
@@ -19,7 +19,7 @@ const HTTP_TIMEOUT_SECONDS = 1;
 
 async function mintAgainstFault(fault: TokenFault | null, args: string[] = []) {
   h.emulator.behaviour.tokenFault = fault;
-  const run = runCli(['mint', '--no-open', ...args], {
+  const run = runInProcess(['mint', '--no-open', ...args], {
     cwd: h.workspace.dir,
     env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, GMAIL_TOKEN_HTTP_TIMEOUT: String(HTTP_TIMEOUT_SECONDS) },
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { followConsent } from '../helpers/browser.js';
-import { runCli, runCliToEnd } from '../helpers/cli.js';
+import { runInProcess, runInProcessToEnd } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 
 /**
@@ -76,7 +76,7 @@ function leftovers(dir: string): string[] {
 /** A usage error: exit 2 before any network or browser action, one line, no stack. */
 async function expectRefusedBeforeTheFlow(args: string[], message: RegExp) {
   // --timeout bounds the run should the check wrongly let the flow start.
-  const result = await runCliToEnd(['mint', '--no-open', '--timeout', '3', ...args], { cwd: h.workspace.dir, env: env() });
+  const result = await runInProcessToEnd(['mint', '--no-open', '--timeout', '3', ...args], { cwd: h.workspace.dir, env: env() });
   expect(result.code).toBe(2);
   expect(result.stderr).toMatch(message);
   expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -87,7 +87,7 @@ async function expectRefusedBeforeTheFlow(args: string[], message: RegExp) {
 
 /** Runs mint through consent; the file system can be changed between planning and writing. */
 async function mintThrough(args: string[], duringConsent: () => void = () => undefined, extraEnv: Record<string, string> = {}) {
-  const run = runCli(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: { ...env(), ...extraEnv } });
+  const run = runInProcess(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: { ...env(), ...extraEnv } });
   const url = await run.consentUrl();
   duringConsent();
   await followConsent(url);

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { followConsent } from '../helpers/browser.js';
-import { runCli, type CliOptions } from '../helpers/cli.js';
+import { runInProcess, type InProcessOptions } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { runOnTerminal } from '../helpers/pty.js';
 
@@ -13,13 +13,13 @@ import { runOnTerminal } from '../helpers/pty.js';
 
 const h = useEmulatorHarness();
 
-function options(extra: CliOptions = {}): CliOptions {
+function options(extra: InProcessOptions = {}): InProcessOptions {
   return { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort }, ...extra };
 }
 
 /** Runs mint; `duringConsent` runs after the consent URL is shown and before consent is given. */
 async function mintThrough(args: string[], duringConsent: () => void = () => undefined) {
-  const run = runCli(['mint', '--no-open', ...args], options());
+  const run = runInProcess(['mint', '--no-open', ...args], options());
   const url = await run.consentUrl();
   duringConsent();
   await followConsent(url);
@@ -132,7 +132,7 @@ describe('a token.json that appears while consent is given', () => {
   });
 
   it('--if-unwritable ask off a terminal is a usage error before the flow', async () => {
-    const result = await runCli(['mint', '--no-open', '--if-unwritable', 'ask'], options()).exit;
+    const result = await runInProcess(['mint', '--no-open', '--if-unwritable', 'ask'], options()).exit;
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--if-unwritable ask needs a terminal/);
     expect(h.emulator.received).toEqual([]);
@@ -179,7 +179,7 @@ describe('an overwrite agreed on a terminal', () => {
 
 describe('two mints to one path', () => {
   async function twoAtOnce(args: string[]) {
-    const runs = [runCli(['mint', '--no-open', ...args], options()), runCli(['mint', '--no-open', ...args], options())];
+    const runs = [runInProcess(['mint', '--no-open', ...args], options()), runInProcess(['mint', '--no-open', ...args], options())];
     const urls = await Promise.all(runs.map((run) => run.consentUrl()));
     await Promise.all(urls.map((url) => followConsent(url)));
     return Promise.all(runs.map((run) => run.exit));

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorClient } from '../../src/emulator/index.js';
-import { runCliToEnd } from '../helpers/cli.js';
+import { runInProcessToEnd } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { mintTokenFile } from '../helpers/mint.js';
 import { runOnTerminal } from '../helpers/pty.js';
@@ -27,7 +27,7 @@ function otherMachine(): string {
 }
 
 function cli(args: string[], dir = h.workspace.dir) {
-  return runCliToEnd(args, { cwd: dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+  return runInProcessToEnd(args, { cwd: dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
 }
 
 async function refreshes(token: Record<string, string>, client: Pick<EmulatorClient, 'clientId' | 'clientSecret'> = h.emulator.defaultClient): Promise<boolean> {

@@ -6,7 +6,7 @@ import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { neutralise } from '../../src/core/terminal.js';
-import { runCliToEnd } from '../helpers/cli.js';
+import { runInProcessToEnd } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { mintTokenFile } from '../helpers/mint.js';
 import { runOnTerminal } from '../helpers/pty.js';
@@ -44,7 +44,7 @@ describe('the source revoke names', () => {
     expect(neutralise(`a${ARABIC_LETTER_MARK}b`)).toBe('a b');
     const name = `tok${ARABIC_LETTER_MARK}en.json`;
     await mintAs(name);
-    const result = await runCliToEnd(['revoke', '--token-file', name], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const result = await runInProcessToEnd(['revoke', '--token-file', name], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/Revoked the refresh token from tok en\.json/);
     expect(result.stderr).not.toContain(ARABIC_LETTER_MARK);

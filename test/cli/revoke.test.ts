@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCliToEnd } from '../helpers/cli.js';
+import { runInProcessToEnd } from '../helpers/run-cli.js';
 import { mintTokenFile } from '../helpers/mint.js';
 import { makeWorkspace } from '../helpers/workspace.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
@@ -13,7 +13,7 @@ beforeEach(async () => {
 });
 
 function revoke(args: string[], env: Record<string, string | undefined> = {}) {
-  return runCliToEnd(['revoke', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, ...env } });
+  return runInProcessToEnd(['revoke', ...args], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, ...env } });
 }
 
 function revokedTokens(): string[] {
@@ -74,7 +74,7 @@ describe('revoke', () => {
   it('exits 2 when there is no token anywhere', async () => {
     const empty = makeWorkspace();
     try {
-      const result = await runCliToEnd(['revoke'], { cwd: empty.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, GMAIL_API_REFRESH_TOKEN: undefined } });
+      const result = await runInProcessToEnd(['revoke'], { cwd: empty.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort, GMAIL_API_REFRESH_TOKEN: undefined } });
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/No token found.*--token/);
     } finally {

@@ -7,7 +7,7 @@ import dotenv from 'dotenv';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorClient, type TokenFault } from '../../src/emulator/index.js';
 import { followConsent, redirectUriOf } from '../helpers/browser.js';
-import { runCli, type CliOptions } from '../helpers/cli.js';
+import { runInProcess, type InProcessOptions } from '../helpers/run-cli.js';
 import { makeWorkspace } from '../helpers/workspace.js';
 import { pool } from '../helpers/async.js';
 
@@ -132,8 +132,8 @@ interface Outcome {
 }
 
 /** Runs the CLI as a person would, approving in the "browser" when it prints a consent URL. */
-async function run(label: string, args: string[], options: { browse?: boolean; stdoutIsOutput?: boolean; cli?: CliOptions; env?: Record<string, string | undefined> } = {}): Promise<Outcome> {
-  const cli = runCli(args, {
+async function run(label: string, args: string[], options: { browse?: boolean; stdoutIsOutput?: boolean; cli?: InProcessOptions; env?: Record<string, string | undefined> } = {}): Promise<Outcome> {
+  const cli = runInProcess(args, {
     cwd: workspace.dir,
     ...options.cli,
     env: { GMAIL_TOKEN_EMULATOR_HOST: proxyHost, DEBUG: 'gmail-token', GMAIL_API_REFRESH_TOKEN: undefined, ...options.env },
@@ -185,7 +185,7 @@ describe('no secret leaks, on every command and error path', () => {
     for (const outcome of [json, env, shell]) expect(outcome.stdout).toContain(CANARY_SECRET);
     expect(readFileSync(join(workspace.dir, '.env'), 'utf8')).toContain(CANARY_SECRET);
 
-    const manual = runCli(['mint', '--manual', '-o', 'manual.json'], {
+    const manual = runInProcess(['mint', '--manual', '-o', 'manual.json'], {
       cwd: workspace.dir,
       env: { GMAIL_TOKEN_EMULATOR_HOST: proxyHost, DEBUG: 'gmail-token', BROWSER: 'false' },
       keepStdinOpen: true,
@@ -208,7 +208,7 @@ describe('no secret leaks, on every command and error path', () => {
     reset();
     emulator.behaviour.grantScopes = (requested) => requested.filter((scope) => !scope.endsWith('gmail.readonly'));
     const before = issued.size;
-    const interrupted = runCli(['mint', '--no-open', '-o', 'int.json'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: proxyHost, DEBUG: 'gmail-token' } });
+    const interrupted = runInProcess(['mint', '--no-open', '-o', 'int.json'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: proxyHost, DEBUG: 'gmail-token' } });
     const [partial, late] = await Promise.all([
       run('mint partial grant', ['mint', '--no-open', '-s', 'send,readonly', '-o', 'partial.json']),
       run('mint timeout', ['mint', '--no-open', '--timeout', '1', '-o', 'late.json'], { browse: false }),
@@ -224,7 +224,7 @@ describe('no secret leaks, on every command and error path', () => {
     // Tokens issued, then the write fails: the error names the file, never the token.
     reset();
     mkdirSync(join(workspace.dir, 'gone'), { recursive: true });
-    const cli = runCli(['mint', '--no-open', '-o', 'gone/token.json'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: proxyHost, DEBUG: 'gmail-token' } });
+    const cli = runInProcess(['mint', '--no-open', '-o', 'gone/token.json'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: proxyHost, DEBUG: 'gmail-token' } });
     const url = await cli.consentUrl();
     rmSync(join(workspace.dir, 'gone'), { recursive: true });
     note('mint failed write: page', (await followConsent(url)).body);
@@ -241,7 +241,7 @@ describe('no secret leaks, on every command and error path', () => {
 
   it('the loopback server: pages for forged, stray and foreign-Host requests show no secret either', async () => {
     reset();
-    const cli = runCli(['mint', '--no-open', '-o', 'pages.json'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: proxyHost } });
+    const cli = runInProcess(['mint', '--no-open', '-o', 'pages.json'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: proxyHost } });
     const url = await cli.consentUrl();
     const redirect = redirectUriOf(url);
     for (const target of [`${redirect.pathname}?code=x&state=forged`, '/favicon.ico', `${redirect.pathname}?error=access_denied&state=forged`]) {

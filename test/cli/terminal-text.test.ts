@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeControls, neutralise } from '../../src/core/terminal.js';
 import { pool } from '../helpers/async.js';
 import { followConsent, redirectUriOf } from '../helpers/browser.js';
-import { runCli, runCliToEnd } from '../helpers/cli.js';
+import { runInProcess, runInProcessToEnd } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { runs } from '../helpers/properties.js';
 
@@ -33,7 +33,7 @@ function safeLines(stderr: string): string[] {
 
 describe('text from the network', () => {
   it('a consent callback whose error and error_description carry escape sequences', async () => {
-    const run = runCli(['mint', '--no-open'], { cwd: h.workspace.dir, env: env() });
+    const run = runInProcess(['mint', '--no-open'], { cwd: h.workspace.dir, env: env() });
     const consent = new URL(await run.consentUrl());
     const callback = redirectUriOf(consent.href);
     callback.search = new URLSearchParams({ state: consent.searchParams.get('state') ?? '', error: `server_error${HOSTILE}`, error_description: HOSTILE }).toString();
@@ -47,7 +47,7 @@ describe('text from the network', () => {
 
   it("the token endpoint's error_description", async () => {
     h.emulator.behaviour.tokenFault = { kind: 'oauth-error', error: 'invalid_request', description: HOSTILE, status: 400 };
-    const run = runCli(['mint', '--no-open'], { cwd: h.workspace.dir, env: env() });
+    const run = runInProcess(['mint', '--no-open'], { cwd: h.workspace.dir, env: env() });
     await followConsent(await run.consentUrl());
     const result = await run.exit;
     expect(result.code).toBe(1);
@@ -57,7 +57,7 @@ describe('text from the network', () => {
 
   it('the account email Google reports, in the summary', async () => {
     h.emulator.behaviour.account = `tester${HOSTILE}@example.com`;
-    const run = runCli(['mint', '--no-open', '-s', 'gmail.send', 'email'], { cwd: h.workspace.dir, env: env() });
+    const run = runInProcess(['mint', '--no-open', '-s', 'gmail.send', 'email'], { cwd: h.workspace.dir, env: env() });
     await followConsent(await run.consentUrl());
     const result = await run.exit;
     expect(result.code).toBe(0);
@@ -77,7 +77,7 @@ describe("the person's own input, in errors", () => {
   ];
   for (const [name, args, message] of cases) {
     it(name, async () => {
-      const result = await runCliToEnd(args, { cwd: h.workspace.dir, env: env() });
+      const result = await runInProcessToEnd(args, { cwd: h.workspace.dir, env: env() });
       expect(result.code).toBe(2);
       const lines = safeLines(result.stderr).filter((line) => !line.startsWith('(run gmail-token --help'));
       expect(lines).toHaveLength(1);
@@ -94,7 +94,7 @@ describe('--timeout and --port take whole numbers in their ranges only', () => {
   ];
 
   it('refuses every other value with exit 2 before any network, browser or file action', async () => {
-    const results = await pool(refused, 4, async ([flag, value]) => ({ flag, value, result: await runCliToEnd(['mint', '--no-open', `${flag}=${value}`], { cwd: h.workspace.dir, env: env() }) }));
+    const results = await pool(refused, 4, async ([flag, value]) => ({ flag, value, result: await runInProcessToEnd(['mint', '--no-open', `${flag}=${value}`], { cwd: h.workspace.dir, env: env() }) }));
     for (const { flag, value, result } of results) {
       expect({ flag, value, code: result.code }).toEqual({ flag, value, code: 2 });
       const lines = safeLines(result.stderr);
@@ -108,7 +108,7 @@ describe('--timeout and --port take whole numbers in their ranges only', () => {
 
   it('accepts the ends of the --timeout range, and --port 0: the flow starts', async () => {
     for (const args of [['--timeout', '1'], ['--timeout', '86400'], ['--port', '0']]) {
-      const run = runCli(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: env() });
+      const run = runInProcess(['mint', '--no-open', ...args], { cwd: h.workspace.dir, env: env() });
       expect(await run.consentUrl()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/o\/oauth2\//);
       run.child.kill('SIGTERM');
       expect((await run.exit).code).toBe(130);

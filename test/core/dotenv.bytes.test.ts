@@ -7,7 +7,7 @@ import { envLine, parseDotenv, type EnvEntries } from '../../src/core/dotenv.js'
 import { mergeDotenv } from '../../src/core/dotenv-merge.js';
 import { UsageError } from '../../src/core/errors.js';
 import { followConsent } from '../helpers/browser.js';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { b64url, runs } from '../helpers/properties.js';
 
@@ -147,7 +147,7 @@ describe('end to end, through mint -f env -o .env', () => {
   const h = useEmulatorHarness();
 
   async function mintEnv(): Promise<{ code: number | null; stderr: string }> {
-    const run = runCli(['mint', '--no-open', '-f', 'env', '-o', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const run = runInProcess(['mint', '--no-open', '-f', 'env', '-o', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     await followConsent(await run.consentUrl());
     return run.exit;
   }

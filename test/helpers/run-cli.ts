@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { CliIo, CliSignal } from '../../src/cli/io.js';
@@ -27,12 +28,26 @@ export interface InProcessExit {
 
 /** What test/helpers/cli.ts's runCli returns, for the same program run in this process. */
 export interface InProcessRun {
-  child: { stdin: PassThrough; kill(signal?: CliSignal): void };
+  /** Like a ChildProcess: exitCode stays null while the run goes on. */
+  child: { stdin: PassThrough; kill(signal?: CliSignal): void; readonly exitCode: number | null };
   stdout(): string;
   stderr(): string;
   waitForStderr(pattern: RegExp): Promise<RegExpMatchArray>;
   consentUrl(): Promise<string>;
   exit: Promise<InProcessExit>;
+}
+
+/**
+ * The launcher an in-process run gets: $BROWSER from the run's environment, as xdg-open uses it
+ * where there is no desktop (test/e2e/open-browser.test.ts runs the real one); without it, a
+ * launcher that fails, so a test never opens a browser on the machine running it.
+ */
+function launcherFor(env: NodeJS.ProcessEnv): CliIo['launchBrowser'] {
+  return async (url) => {
+    const child = spawn(env.BROWSER ?? 'false', [url], { env, stdio: 'ignore' });
+    child.once('error', () => child.emit('exit', 127));
+    return child;
+  };
 }
 
 function ttyOf(tty: InProcessOptions['tty']): CliIo['isTTY'] {
@@ -72,21 +87,27 @@ export function runInProcess(args: string[], options: InProcessOptions = {}): In
   const signals = new EventEmitter();
   let settle: (result: { code: number | null; signal: CliSignal | null }) => void = () => undefined;
   let broke: (error: unknown) => void = () => undefined;
+  let exitCode: number | null = null;
   const ended = new Promise<{ code: number | null; signal: CliSignal | null }>((resolve, reject) => {
-    settle = resolve;
+    settle = (result) => {
+      exitCode ??= result.code;
+      resolve(result);
+    };
     broke = reject;
   });
+  const env = childEnvironment({ NO_COLOR: '1', ...options.env });
   const io: CliIo = {
     stdin,
     stdout: stdout.stream,
     stderr: stderr.stream,
-    env: childEnvironment({ NO_COLOR: '1', ...options.env }),
+    env,
     cwd: options.cwd ?? process.cwd(),
     isTTY: ttyOf(options.tty),
     onSignal: (signal, listener) => signals.on(signal, listener),
     offSignal: (signal, listener) => signals.off(signal, listener),
     exit: (code) => settle({ code, signal: null }),
     platform: options.platform ?? process.platform,
+    launchBrowser: launcherFor(env),
   };
   if (options.input !== undefined) stdin.end(options.input);
   else if (!options.keepStdinOpen) stdin.end();
@@ -112,7 +133,13 @@ export function runInProcess(args: string[], options: InProcessOptions = {}): In
     ]);
   };
   return {
-    child: { stdin, kill },
+    child: {
+      stdin,
+      kill,
+      get exitCode() {
+        return exitCode;
+      },
+    },
     stdout: stdout.text,
     stderr: stderr.text,
     waitForStderr,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { startLoopbackServer, type Consent, type LoopbackServer } from '../../src/oauth/loopback.js';
 import { followConsent, redirectUriOf } from '../helpers/browser.js';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-cli.js';
 import { isListening, makeWorkspace } from '../helpers/workspace.js';
 import { pool, within } from '../helpers/async.js';
 
@@ -360,7 +360,7 @@ describe('the CLI with connections left open to its loopback port', () => {
     const workspace = makeWorkspace();
     try {
       workspace.file('credentials.json', JSON.stringify(emulator.credentialsFile()));
-      const run = runCli(['mint', '--no-open', '-o', '-'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+      const run = runInProcess(['mint', '--no-open', '-o', '-'], { cwd: workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
       const url = await run.consentUrl();
       const redirect = redirectUriOf(url);
       const port = Number(redirect.port);
