@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages the tests (and the bench's Python peer) need beside npm's: real Chromium for
 # the browser tests, Python's google-auth and python-dotenv for the interop tests, and the mail programs
-# whose README recipes test/mail-programs.test.ts runs (msmtp, git send-email, neomutt). Installs what is missing when
+# whose README recipes test/system/mail-programs.test.ts runs (msmtp, git send-email, neomutt). Installs what is missing when
 # it can (root with apt-get, as on CI and the project's machines); otherwise says what to install.
 set -euo pipefail
 
