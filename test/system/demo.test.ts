@@ -1,5 +1,5 @@
 /**
- * `gmail-token demo`: the built CLI run as a newcomer would, unattended (no display) and through
+ * `gmail-token demo`: the CLI (in-process) run as a newcomer would, unattended (no display) and through
  * real headless Chromium clicking Allow; --keep; a step that fails; Ctrl-C. One in-process run
  * shows the emulator stopped by the demo itself, with this process still alive to see it.
  */
@@ -13,7 +13,7 @@ import { runDemo } from '../../src/demo/run.js';
 import { redirectUriOf } from '../helpers/browser.js';
 import { makeBrowserScript, type BrowserScript } from '../helpers/browser-script.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { runCli, runCliToEnd, type CliRun } from '../helpers/cli.js';
+import { runInProcess, runInProcessToEnd, type InProcessRun } from '../helpers/run-cli.js';
 import { isListening, makeWorkspace } from '../helpers/workspace.js';
 
 /** A Linux machine with no display and no SSH: nothing can open a browser. */
@@ -23,14 +23,14 @@ const SECRET_SHAPES = [/ya29\./, /1\/\/emu-/, /4\/0emu-/, /GOCSPX-/];
 const STEP_LINES = [/✓ mint\s/, /✓ check --send-test\s/, /✓ access-token\s/, /✓ revoke\s/, /✓ check\s+refused \(invalid_grant\)/];
 
 let workspace: ReturnType<typeof makeWorkspace>;
-let running: CliRun | undefined;
+let running: InProcessRun | undefined;
 let fakeBrowser: BrowserScript | undefined;
 
 beforeEach(() => {
   workspace = makeWorkspace();
 });
 afterEach(async () => {
-  running?.child.kill('SIGKILL');
+  running?.child.kill('SIGINT');
   await running?.exit;
   running = undefined;
   await fakeBrowser?.close();
@@ -38,8 +38,8 @@ afterEach(async () => {
   workspace.cleanup();
 });
 
-function demo(args: string[], env: Record<string, string | undefined> = HEADLESS): CliRun {
-  running = runCli(['demo', ...args], { cwd: workspace.dir, env });
+function demo(args: string[], env: Record<string, string | undefined> = HEADLESS): InProcessRun {
+  running = runInProcess(['demo', ...args], { cwd: workspace.dir, env });
   return running;
 }
 
@@ -95,7 +95,7 @@ describe('gmail-token demo, unattended', () => {
     // Revoked, and the emulator that issued them is gone; a real command says so rather than try.
     for (const [command, from] of [['check', '--token-file'], ['access-token', '--env-file'], ['revoke', '--token-file'], ['revoke', '--env-file']] as const) {
       const file = from === '--token-file' ? 'kept/token.json' : 'kept/.env';
-      const later = await runCliToEnd([command, from, file], { cwd: workspace.dir });
+      const later = await runInProcessToEnd([command, from, file], { cwd: workspace.dir });
       expect(later.code).toBe(2);
       expect(later.stderr).toContain(`${file} holds an emulator token kept by \`gmail-token demo\``);
     }
