@@ -7,7 +7,7 @@ import nodemailer from 'nodemailer';
 import { describe, expect, it } from 'vitest';
 import { followConsent } from '../helpers/browser.js';
 import { envLine } from '../../src/core/dotenv.js';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-cli.js';
 import { mintTokenFile } from '../helpers/mint.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { startXoauth2Server } from '../helpers/smtp.js';
@@ -57,7 +57,7 @@ print(json.dumps({"token": creds.token, "valid": creds.valid, "client_id": creds
   });
 
   it('nodemailer: the env lines of `mint -f env` drive its OAuth2 transport through an SMTP server checking XOAUTH2', async () => {
-    const run = runCli(['mint', '--no-open', '-f', 'env', '-s', 'full'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const run = runInProcess(['mint', '--no-open', '-f', 'env', '-s', 'full'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     await followConsent(await run.consentUrl());
     const minted = await run.exit;
     expect(minted.code).toBe(0);
@@ -93,7 +93,7 @@ print(json.dumps({"token": creds.token, "valid": creds.valid, "client_id": creds
   it("python-dotenv (Debian's python3-dotenv), which Django settings often load .env with, reads what mint writes", async () => {
     const kept = 'export DEBUG=1\nSIGNING_KEY="-----BEGIN KEY-----\nGMAIL_API_REFRESH_TOKEN=part-of-the-key\n-----END KEY-----"\n';
     const path = h.workspace.file('.env', `${kept}GMAIL_API_REFRESH_TOKEN=stale\n`);
-    const run = runCli(['mint', '--no-open', '-f', 'env', '-o', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
+    const run = runInProcess(['mint', '--no-open', '-f', 'env', '-o', '.env'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     await followConsent(await run.consentUrl());
     expect((await run.exit).code).toBe(0);
     const minted = readFileSync(path, 'utf8');

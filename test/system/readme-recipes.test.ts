@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'dotenv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { followConsent } from '../helpers/browser.js';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/run-cli.js';
 import { childEnvironment } from '../helpers/environment.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { startXoauth2Server } from '../helpers/smtp.js';
@@ -56,8 +56,7 @@ function project(): string {
 
 /** Runs that mint line against the emulator, consenting at once; returns what mint said on stderr. */
 async function mintAsReadmeSays(at: number, dir: string): Promise<string> {
-  const run = runCli([...mintArgsBefore(at), '--no-open'], { cwd: dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
-  children.push(run.child);
+  const run = runInProcess([...mintArgsBefore(at), '--no-open'], { cwd: dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
   await followConsent(await run.consentUrl());
   const minted = await run.exit;
   expect(minted.code, minted.stderr).toBe(0);
