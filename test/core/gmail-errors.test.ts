@@ -1,16 +1,6 @@
-import dotenv from 'dotenv';
 import { describe, expect, it } from 'vitest';
-import { GOOGLE_ISSUER, parseCallback, parsePasted } from '../../src/core/consent.js';
-import { assignments, parseDotenv } from '../../src/core/dotenv.js';
 import { explainSendFailure, readGmailError } from '../../src/core/gmail-errors.js';
-import { parseTokenFile } from '../../src/core/stored-token.js';
 import { EMULATOR_PROJECT_NUMBER, GMAIL_ERRORS, gmailErrorBody, type GmailErrorName } from '../../src/emulator/gmail-errors.js';
-
-/**
- * The src/core gaps a full mutation run showed: gmail-errors.ts, which only CLI tests (running
- * dist/) reached, so none of its mutants was tested (the bodies are the emulator's, which quote
- * Google's); the callback's iss check; how token.json's expiry is read.
- */
 
 const ACTIVATION = `https://console.developers.google.com/apis/api/gmail.googleapis.com/overview?project=${EMULATOR_PROJECT_NUMBER}`;
 const ERROR_INFO = 'type.googleapis.com/google.rpc.ErrorInfo';
@@ -175,75 +165,5 @@ describe('what the person is told', () => {
 
   it('text from the body is made safe to print', () => {
     expect(told(500, body({ message: 'a\u001b[2Jb', errors: [{ reason: 'x\ny' }] }))).toBe('Sending the test message failed (500 x y: a [2Jb).');
-  });
-});
-
-describe('the callback names its issuer (RFC 9207 iss)', () => {
-  const expected = { path: '/cb', state: 'good-state' };
-  const google = `iss=${encodeURIComponent(GOOGLE_ISSUER)}`;
-  const refused = { kind: 'rejected', reason: 'its issuer (iss) is not the one consent was asked of' };
-
-  it("Google's iss, or none, is accepted by default; another, or Google's twice, is refused like a wrong state", () => {
-    expect(parseCallback(`/cb?state=good-state&${google}&code=c&scope=a`, expected)).toEqual({ kind: 'code', code: 'c', scopes: ['a'] });
-    expect(parseCallback('/cb?state=good-state&code=c', expected)).toEqual({ kind: 'code', code: 'c', scopes: [] });
-    expect(parseCallback('/cb?state=good-state&iss=https%3A%2F%2Fevil.example&code=c', expected)).toEqual(refused);
-    expect(parseCallback(`/cb?state=good-state&${google}&${google}&code=c`, expected)).toEqual(refused);
-    expect(parseCallback('/cb?state=good-state&iss=&code=c', expected)).toEqual(refused);
-    expect(parseCallback('/cb?state=good-state&iss=https%3A%2F%2Fevil.example&error=access_denied', expected)).toEqual(refused);
-  });
-
-  it('a wrong state is told before a wrong issuer', () => {
-    expect(parseCallback('/cb?state=bad-state&iss=x&code=c', expected)).toEqual({ kind: 'rejected', reason: 'state does not match' });
-  });
-
-  it('the issuers given (the emulator) replace Google', () => {
-    const emulator = { ...expected, issuers: ['http://127.0.0.1:9'] };
-    expect(parseCallback('/cb?state=good-state&iss=http%3A%2F%2F127.0.0.1%3A9&code=c', emulator)).toEqual({ kind: 'code', code: 'c', scopes: [] });
-    expect(parseCallback(`/cb?state=good-state&${google}&code=c`, emulator)).toEqual(refused);
-  });
-
-  it('a redirect URI whose path is / (a Desktop client on its root) reads the query after it', () => {
-    expect(parseCallback('/?state=good-state&code=c', { ...expected, path: '/' })).toEqual({ kind: 'code', code: 'c', scopes: [] });
-  });
-
-  it('--manual: a pasted redirect from another issuer is refused saying so, not as a wrong state', () => {
-    const paste = (query: string) => parsePasted(`http://127.0.0.1:1/cb?${query}`, expected);
-    expect(paste('state=good-state&iss=https%3A%2F%2Fevil.example&code=c')).toEqual({
-      kind: 'invalid',
-      problem: 'That URL was refused: its issuer (iss) is not the one consent was asked of.',
-    });
-    expect(paste('state=other&code=c')).toEqual({
-      kind: 'invalid',
-      problem: "That URL does not carry this run's state; paste the address from the consent you just gave.",
-    });
-  });
-});
-
-describe("token.json's expiry: only how long the access token may be reused", () => {
-  const read = (expiry: unknown) => parseTokenFile(JSON.stringify({ refresh_token: 'r', token: 't', expiry }), 'token.json').accessTokenExpiry;
-
-  it('a date is kept; anything else means "refresh it", not a file to refuse', () => {
-    expect(read('2026-11-28T12:59:59.000Z')).toEqual(new Date('2026-11-28T12:59:59.000Z'));
-    expect(read('soon')).toBeUndefined();
-    expect(read(1764334799000)).toBeUndefined();
-    expect(read(null)).toBeUndefined();
-    expect(read(undefined)).toBeUndefined();
-  });
-});
-
-describe('.env lines broken by U+2028 and U+2029, which end a line for dotenv but not for a person', () => {
-  it("a line start after either of them unquotes like dotenv's own regex does", () => {
-    for (const text of ["A=a\u2028'b'", 'A=a\u2029"b"\u2029c', 'A=a\u2028`b`\u2029\'c', 'A=a\u2028b\'']) {
-      expect(Object.fromEntries(parseDotenv(text))).toEqual(dotenv.parse(text));
-    }
-    expect(parseDotenv("A=a\u2028'b'").get('A')).toBe('a\u2028b');
-    expect(parseDotenv('A=a\u2029"b"\u2029c').get('A')).toBe('a\u2029b\u2029c');
-  });
-
-  it('a value ending in U+2028 still occupies only its own line', () => {
-    expect(assignments('A=a\u2028\nB=2')).toEqual([
-      { name: 'A', value: 'a', firstLine: 0, lastLine: 0 },
-      { name: 'B', value: '2', firstLine: 2, lastLine: 2 },
-    ]);
   });
 });
