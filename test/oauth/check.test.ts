@@ -3,15 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveEndpoints, type GoogleEndpoints } from '../../src/core/endpoints.js';
 import { FlowError } from '../../src/core/errors.js';
-import { rfc2822Date } from '../../src/core/message.js';
 import type { StoredToken } from '../../src/core/stored-token.js';
-import { checkToken, failedCheckReport, type CheckReport } from '../../src/oauth/check.js';
-import { sendTestMessage } from '../../src/oauth/gmail.js';
+import { checkToken, type CheckReport } from '../../src/oauth/check.js';
 import { mintToken } from '../../src/oauth/mint.js';
-import { refreshAccess } from '../../src/oauth/refresh.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { mintEffects, mintRequestFor } from '../helpers/mint.js';
-import { freePort } from '../helpers/workspace.js';
 
 /** What `check` reports and how its test message is sent (src/oauth/check.ts, gmail.ts), in this process. */
 const h = useEmulatorHarness();
@@ -133,93 +129,5 @@ describe('check reports', () => {
     const stored: StoredToken = { source: 'token.json', refreshToken, refreshTokenExpiry: expiry };
     expect(await check(stored)).toMatchObject({ refresh_token_expiry: expiry.toISOString(), refresh_token_expires_soon: false });
     expect((await check(stored, { now: new Date(NOW.getTime() + 1) })).refresh_token_expires_soon).toBe(true);
-  });
-});
-
-describe('refreshing, where Google answers oddly', () => {
-  const stubbed = async (body: unknown) => {
-    stubAnswer = () => ({ status: 200, body });
-    const { clientId, clientSecret } = h.emulator.defaultClient;
-    return refreshAccess({ source: 'token.json', refreshToken: 'r' }, { clientId, clientSecret }, endpoints({ token: `${stubOrigin}/token` }));
-  };
-
-  it('an answer without expires_in is taken to last an hour; one without an access token fails', async () => {
-    const before = Date.now();
-    const fresh = await stubbed({ access_token: 'ya29.stub' });
-    expect(fresh.accessToken).toBe('ya29.stub');
-    expect(fresh.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 3_599_000);
-    expect(fresh.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 3_599_000);
-    const failure = stubbed({ token_type: 'Bearer' });
-    await expect(failure).rejects.toBeInstanceOf(FlowError);
-    await expect(failure).rejects.toThrow(/^Refreshing the token failed: Google sent no access token\. Try again\.$/);
-  });
-
-  it('a check that could not finish reports every field, the unknowns null', () => {
-    expect(failedCheckReport('token.json', 'why')).toEqual({
-      ok: false,
-      source: 'token.json',
-      client_id: null,
-      account: null,
-      scopes: [],
-      can_send: false,
-      access_token_expiry: null,
-      stored_access_token_fresh: null,
-      stored_access_token_expiry: null,
-      refresh_token_expiry: null,
-      refresh_token_expires_soon: false,
-      test_message_id: null,
-      problem: 'why',
-    });
-  });
-});
-
-describe('the test message', () => {
-  it('is sent from the account to the address given, and its Gmail id reported', async () => {
-    const report = await check(await mint([SEND, EMAIL]), { sendTestTo: 'someone@example.com' });
-    expect(sent()).toHaveLength(1);
-    const [message] = sent();
-    expect(report).toMatchObject({ ok: true, problem: null, test_message_id: message?.id });
-    expect(message?.message).toMatch(/^From: tester@example\.com\r\nTo: someone@example\.com\r\nSubject: gmail-token test message\r\n/);
-    expect(message?.message).toContain(`\r\nDate: ${rfc2822Date(NOW)}\r\n`);
-    expect(message?.message).toMatch(/\r\nMessage-ID: <[0-9a-f]{24}@gmail-token\.invalid>\r\n/);
-  });
-
-  it("Gmail's refusal fails the check with Gmail's reason, keeping what was learnt", async () => {
-    const report = await check(await mint([SEND, EMAIL]), { sendTestTo: 'dailyLimitExceeded@gmail-errors.invalid' });
-    expect(report).toMatchObject({ ok: false, can_send: true, account: 'tester@example.com', scopes: [SEND, EMAIL], test_message_id: null });
-    expect(report.problem).toBe(
-      "Gmail's daily limit for this project is used up (403 dailyLimitExceeded: Daily Limit Exceeded). It is a usage limit, not a setup problem: try again after it resets (midnight Pacific Time).",
-    );
-    expect(sent()).toEqual([]);
-  });
-
-  describe('sendTestMessage', () => {
-    const client = async () => {
-      const { clientId, clientSecret } = h.emulator.defaultClient;
-      return (await refreshAccess(await mint([SEND]), { clientId, clientSecret }, endpoints())).client;
-    };
-    const message = { to: 'someone@example.com', now: NOW };
-
-    it('returns the id Gmail gave; each message has its own Message-ID', async () => {
-      const sender = await client();
-      const ids = [await sendTestMessage(sender, endpoints().send, message), await sendTestMessage(sender, endpoints().send, message)];
-      expect(ids).toEqual(sent().map((m) => m.id));
-      const [first, second] = sent().map((m) => /Message-ID: (\S+)/.exec(m.message)?.[1]);
-      expect(first).not.toBe(second);
-      expect(sent()[0]?.message).not.toMatch(/^From:/m);
-    });
-
-    it('fails in one line when Gmail cannot be reached, refuses, or sends no id', async () => {
-      const sender = await client();
-      const unreachable = `http://127.0.0.1:${await freePort()}/send`;
-      await expect(sendTestMessage(sender, unreachable, message)).rejects.toThrow(/^Sending the test message failed: could not reach Gmail \(ECONNREFUSED\)\.$/);
-      const refused = sendTestMessage(sender, endpoints().send, { ...message, to: 'failedPrecondition@gmail-errors.invalid' });
-      await expect(refused).rejects.toBeInstanceOf(FlowError);
-      await expect(refused).rejects.toThrow(
-        /^Gmail cannot send from this account \(400 failedPrecondition: Mail service not enabled\): it has no Gmail mailbox, or Gmail is turned off for it\. Mint with an account that has Gmail\.$/,
-      );
-      stubAnswer = () => ({ status: 200, body: { id: 7 } });
-      await expect(sendTestMessage(sender, `${stubOrigin}/send`, message)).rejects.toThrow(/^Gmail accepted the message but sent no id back\.$/);
-    });
   });
 });

@@ -1,21 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, Socket, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveEndpoints } from '../../src/core/endpoints.js';
-import { FlowError, InterruptedError, UsageError } from '../../src/core/errors.js';
-import { fileExists, planOutput, readTextFile, writeFileAtomic } from '../../src/oauth/files.js';
-import { startLoopbackServer } from '../../src/oauth/loopback.js';
+import { FlowError, InterruptedError } from '../../src/core/errors.js';
 import { mintToken, type MintRequest } from '../../src/oauth/mint.js';
+import { until } from '../helpers/async.js';
 import { redirectUriOf } from '../helpers/browser.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
-import { until } from '../helpers/async.js';
 import { mintEffects, mintRequestFor } from '../helpers/mint.js';
 import { freePort } from '../helpers/workspace.js';
 
-/** More of src/oauth that the first mutation run showed no in-process test noticed. */
 const h = useEmulatorHarness();
 
 const SEND = 'https://www.googleapis.com/auth/gmail.send';
@@ -119,69 +113,5 @@ describe('mintToken', () => {
       await expect(failure).rejects.toBeInstanceOf(FlowError);
       await expect(failure).rejects.toThrow(/^Google returned no refresh token, so nothing was written\. Remove this app at https:\/\/myaccount\.google\.com\/permissions/);
     });
-  });
-});
-
-describe('output paths', () => {
-  it('a parent that is a file is not a folder; a path through a file is not writable; /proc refuses the probe', async () => {
-    const dir = h.workspace.dir;
-    writeFileSync(join(dir, 'file'), 'x');
-    await expect(planOutput(join(dir, 'file', 'token.json'), { force: true, update: false })).rejects.toThrow(`Cannot write ${join(dir, 'file', 'token.json')}: ${join(dir, 'file')} is not a folder.`);
-    await expect(planOutput(join(dir, 'file', 'sub', 'token.json'), { force: true, update: false })).rejects.toThrow(
-      new RegExp(`^Cannot write .*: the folder .*file/sub is not writable \\(ENOTDIR\\)\\. Choose another --out\\.$`),
-    );
-    const proc = planOutput('/proc/gmail-token-mutants.json', { force: true, update: false });
-    await expect(proc).rejects.toBeInstanceOf(UsageError);
-    await expect(proc).rejects.toThrow(/^Cannot write \/proc\/gmail-token-mutants\.json: the folder \/proc is not writable \(E[A-Z]+(: [a-z ]+)?\)\. Choose another --out\.$/);
-  });
-
-  it('a FIFO at the path is not a regular file', async () => {
-    const fifo = join(h.workspace.dir, 'token.json');
-    execFileSync('mkfifo', [fifo]);
-    await expect(planOutput(fifo, { force: true, update: false })).rejects.toThrow(`${fifo} is not a regular file. Choose another --out.`);
-  });
-
-  it('a folder gone before the write is named as such', async () => {
-    const path = join(h.workspace.dir, 'gone', 'token.json');
-    await expect(writeFileAtomic(path, 'x')).rejects.toThrow(`Could not write ${path} (ENOENT: the folder is gone); nothing was changed. Choose another --out, then run again.`);
-  });
-
-  it('reads text files with a message for a missing file (with its hint) or a folder', async () => {
-    const dir = h.workspace.dir;
-    writeFileSync(join(dir, 'a.json'), 'text');
-    mkdirSync(join(dir, 'folder'));
-    expect(await readTextFile(join(dir, 'a.json'), 'Token file')).toBe('text');
-    await expect(readTextFile(join(dir, 'none.json'), 'Token file', 'Run mint.')).rejects.toThrow(`Token file ${join(dir, 'none.json')} does not exist. Run mint.`);
-    await expect(readTextFile(join(dir, 'none.json'), 'Token file')).rejects.toThrow(new RegExp(`^Token file .*none\\.json does not exist\\.$`));
-    await expect(readTextFile(join(dir, 'folder'), 'Token file')).rejects.toThrow(`Token file ${join(dir, 'folder')} is a folder, not a file.`);
-    await expect(readTextFile(join(dir, 'none.json'), 'Token file')).rejects.toBeInstanceOf(UsageError);
-    expect(await fileExists(join(dir, 'a.json'))).toBe(true);
-    expect(await fileExists(join(dir, 'none.json'))).toBe(false);
-  });
-});
-
-describe('the loopback server', () => {
-  function raw(port: number, bytes: string): Promise<string> {
-    return new Promise((resolve) => {
-      const socket = new Socket();
-      let text = '';
-      socket.on('data', (chunk) => (text += chunk.toString('latin1')));
-      socket.on('error', () => undefined);
-      socket.on('close', () => resolve(text));
-      socket.connect(port, '127.0.0.1', () => socket.end(bytes));
-    });
-  }
-
-  it('answers a request without Host 421, drops a malformed one without a word, and shows the success page for a code with no scope list', async () => {
-    const loopback = await startLoopbackServer({ hostname: '127.0.0.1', port: 0, path: '/cb', state: 's', scopes: [SEND] });
-    const port = Number(new URL(loopback.redirectUri).port);
-    try {
-      expect(await raw(port, 'GET /cb?state=s&code=c HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 421 /);
-      expect(await raw(port, 'NOT HTTP AT ALL\r\n\r\n')).toBe('');
-      const answer = await fetch(`http://127.0.0.1:${port}/cb?state=s&code=c`);
-      expect(await answer.text()).toContain('<h1>You can close this tab</h1>');
-    } finally {
-      await loopback.close();
-    }
   });
 });
