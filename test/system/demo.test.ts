@@ -1,17 +1,14 @@
 /**
  * `gmail-token demo`: the CLI (in-process) run as a newcomer would, unattended (no display) and through
- * real headless Chromium clicking Allow; --keep; a step that fails; Ctrl-C. One in-process run
- * shows the emulator stopped by the demo itself, with this process still alive to see it.
+ * real headless Chromium clicking Allow; --keep; a step that fails; Ctrl-C.
  */
+import { parse } from 'dotenv';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'dotenv';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { InterruptedError } from '../../src/core/errors.js';
-import { runDemo } from '../../src/demo/run.js';
-import { redirectUriOf } from '../helpers/browser.js';
 import { makeBrowserScript, type BrowserScript } from '../helpers/browser-script.js';
+import { redirectUriOf } from '../helpers/browser.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { runInProcess, runInProcessToEnd, type InProcessRun } from '../helpers/run-cli.js';
 import { isListening, makeWorkspace } from '../helpers/workspace.js';
@@ -197,30 +194,5 @@ describe('gmail-token demo with a browser', () => {
     const result = await run.exit;
     expect(result.code).toBe(130);
     expect(listing(workspace.dir)).toEqual([]);
-  });
-});
-
-describe('runDemo in-process', () => {
-  it('stops its emulator when interrupted, while the process that ran it lives on', async () => {
-    const controller = new AbortController();
-    let origin = '';
-    let listeningAtConsent = false;
-    const run = runDemo(
-      { approval: 'browser', timeoutSeconds: 300 },
-      {
-        started: (at) => (origin = at),
-        done: () => undefined,
-        openBrowser: async () => {
-          listeningAtConsent = await isListening(Number(new URL(origin).port));
-          controller.abort(new InterruptedError());
-        },
-        tell: () => undefined,
-        signal: controller.signal,
-        now: () => new Date(),
-      },
-    );
-    await expect(run).rejects.toThrow(/Interrupted; the emulator is stopped/);
-    expect(listeningAtConsent).toBe(true);
-    expect(await isListening(Number(new URL(origin).port))).toBe(false);
   });
 });
