@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from './commander.js';
 // Static, not lazy: every run ends here (--help and usage errors too), so it belongs in the start file.
 import { ExitRequest, exitCodeFor } from './errors.js';
 import { version } from './version.js';
+import { processIo, type CliIo } from './io.js';
 
 // Only commander loads at start (chalk too when there is an error to show); each command imports
 // its own code when it runs, so --help, --version and usage errors stay close to bare node.
@@ -15,7 +16,7 @@ function tokenSourceOptions(command: Command): Command {
     .option('--env-prefix <prefix>', 'prefix of the env names', 'GMAIL_API_');
 }
 
-function mintCommand(): Command {
+function mintCommand(io: CliIo): Command {
   return new Command('mint')
     .description('run the consent flow in a browser and write a refresh token')
     .option('-c, --credentials <file>', 'OAuth client JSON from Cloud Console (default: $GMAIL_TOKEN_CREDENTIALS or ./credentials.json)')
@@ -32,7 +33,7 @@ function mintCommand(): Command {
     .option('--login-hint <email>', 'pre-select this Google account')
     .option('--timeout <seconds>', 'give up waiting for consent after this long', '300')
     .option('--if-unwritable <action>', 'when the token cannot be written: ask, beside (a new file next to --out), stdout or revoke (default: ask on a terminal, else beside)')
-    .action(async (options) => (await import('./commands/mint.js')).runMint(options));
+    .action(async (options) => (await import('./commands/mint.js')).runMint(options, io));
 }
 
 function clientOptions(command: Command): Command {
@@ -42,24 +43,24 @@ function clientOptions(command: Command): Command {
     .option('--client-secret <secret>', 'OAuth client secret, when the token does not carry it');
 }
 
-function checkCommand(): Command {
+function checkCommand(io: CliIo): Command {
   return clientOptions(tokenSourceOptions(new Command('check')))
     .description('check that a stored token still refreshes and can send mail')
     .option('--json', 'print the report as JSON on stdout', false)
     .option('--send-test <address>', 'also send a short test message to this address')
     .option('--smtp', "also log in to Gmail's SMTP with XOAUTH2 and out again, sending nothing ($GMAIL_TOKEN_SMTP_HOST to go elsewhere)", false)
     .option('--imap', "also log in to Gmail's IMAP with XOAUTH2 and out again ($GMAIL_TOKEN_IMAP_HOST to go elsewhere)", false)
-    .action(async (options) => (await import('./commands/check.js')).runCheck(options));
+    .action(async (options) => (await import('./commands/check.js')).runCheck(options, io));
 }
 
-function accessTokenCommand(): Command {
+function accessTokenCommand(io: CliIo): Command {
   return clientOptions(tokenSourceOptions(new Command('access-token')))
     .description('print a fresh access token (only the token) on stdout; from a token.json, reused while it has over a minute left')
     .option('--no-cache', 'always ask Google for a new access token (still saved to the token.json)')
-    .action(async (options) => (await import('./commands/access-token.js')).runAccessToken(options));
+    .action(async (options) => (await import('./commands/access-token.js')).runAccessToken(options, io));
 }
 
-function emulatorCommand(): Command {
+function emulatorCommand(io: CliIo): Command {
   return new Command('emulator')
     .description("run a local stand-in for Google's OAuth and Gmail-send endpoints")
     .option('--port <n>', 'port to listen on, 0 for any free one', '0')
@@ -71,53 +72,63 @@ function emulatorCommand(): Command {
     .option('--force', 'overwrite the --write-credentials file', false)
     .action(async (options) => {
       const { runEmulator } = await import('./commands/emulator.js');
-      throw new ExitRequest(await runEmulator(options));
+      throw new ExitRequest(await runEmulator(options, io));
     });
 }
 
-function revokeCommand(): Command {
+function revokeCommand(io: CliIo): Command {
   return tokenSourceOptions(new Command('revoke'))
     .description("revoke a token at Google: the app loses access to the account, so all its tokens from this client stop")
     .option('-y, --yes', 'do not ask first on a terminal (off a terminal it never asks)', false)
-    .action(async (options) => (await import('./commands/revoke.js')).runRevoke(options));
+    .action(async (options) => (await import('./commands/revoke.js')).runRevoke(options, io));
 }
 
-function demoCommand(): Command {
+function demoCommand(io: CliIo): Command {
   return new Command('demo')
     .description('see the whole job work (mint, check --send-test, access-token, revoke) on a built-in emulator: no Google account needed')
     .option('--auto-approve', 'give consent without a browser, even where one could open', false)
     .option('--keep <dir>', "keep the token.json and .env it made in this new or empty folder (emulator tokens)")
     .option('--timeout <seconds>', 'give up waiting for consent in the browser after this long', '300')
-    .action(async (options) => (await import('./commands/demo.js')).runDemoCommand(options));
+    .action(async (options) => (await import('./commands/demo.js')).runDemoCommand(options, io));
 }
 
-export function buildProgram(): Command {
+export function buildProgram(io: CliIo = processIo()): Command {
   const program = new Command('gmail-token')
     .description('Mint, check and revoke Gmail OAuth refresh tokens with the loopback flow.')
     .version(version(), '-V, --version')
     .showHelpAfterError('(run gmail-token --help for usage)')
     .exitOverride()
-    .addCommand(mintCommand())
-    .addCommand(revokeCommand())
-    .addCommand(checkCommand())
-    .addCommand(accessTokenCommand())
-    .addCommand(emulatorCommand())
-    .addCommand(demoCommand());
+    .addCommand(mintCommand(io))
+    .addCommand(revokeCommand(io))
+    .addCommand(checkCommand(io))
+    .addCommand(accessTokenCommand(io))
+    .addCommand(emulatorCommand(io))
+    .addCommand(demoCommand(io));
   // commander quotes what was typed (an unknown option, a bad choice): escaped, like our own errors.
-  const output = { outputError: (text: string, write: (text: string) => void) => write(text.split('\n').map(escapeControls).join('\n')) };
+  const output = {
+    writeOut: (text: string) => void io.stdout.write(text),
+    writeErr: (text: string) => void io.stderr.write(text),
+    outputError: (text: string, write: (text: string) => void) => write(text.split('\n').map(escapeControls).join('\n')),
+    // commander's defaults read process.stdout and process.env: the run's own streams instead.
+    getOutHelpWidth: () => (io.isTTY.stdout && (io.stdout as { columns?: number }).columns) || 80,
+    getErrHelpWidth: () => (io.isTTY.stderr && (io.stderr as { columns?: number }).columns) || 80,
+    // The help is never painted.
+    getOutHasColors: () => false,
+    getErrHasColors: () => false,
+  };
   program.configureOutput(output);
   for (const command of program.commands) command.exitOverride().configureOutput(output);
   return program;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(io).parseAsync(argv);
     return 0;
   } catch (error) {
     // commander has printed its own message; help and version are successes. Here, not in
     // exitCodeFor, which commands' files share: they need no copy of commander.
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-    return exitCodeFor(error);
+    return exitCodeFor(error, io);
   }
 }

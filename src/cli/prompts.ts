@@ -5,11 +5,12 @@ import { InterruptedError, UsageError } from '../core/errors.js';
 import type { Consent } from '../oauth/loopback.js';
 import type { PasteJudge } from '../oauth/mint.js';
 import { neutralise } from '../core/terminal.js';
-import { say } from './render.js';
+import type { CliIo } from './io.js';
+import { renderFor } from './render.js';
 
 /** Questions only when a person is there to answer; CI gets an error naming the flag instead. */
-export function interactive(): boolean {
-  return Boolean(process.stdin.isTTY && process.stderr.isTTY);
+export function interactive(io: CliIo): boolean {
+  return io.isTTY.stdin && io.isTTY.stderr;
 }
 
 /** Where a question is asked: the person's keys in, the question drawn out (stderr: stdout is kept for data). */
@@ -17,8 +18,6 @@ export interface PromptStreams {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
 }
-
-const TERMINAL: PromptStreams = { input: process.stdin, output: process.stderr };
 
 interface PromptContext {
   input: NodeJS.ReadableStream;
@@ -86,24 +85,23 @@ function tolerateHangUp(tty: Partial<ReadStream>, end: () => void): () => void {
 }
 
 /** A yes/no question whose answer, unless typed, is no; end of input is a no too. */
-export async function askYesNo(question: string, streams: PromptStreams = TERMINAL): Promise<boolean> {
+export async function askYesNo(question: string, streams: PromptStreams): Promise<boolean> {
   const { default: confirm } = await import('@inquirer/confirm');
   return (await ask((context) => confirm({ message: question, default: false }, context), streams)) ?? false;
 }
 
-export function confirmOverwrite(path: string): Promise<boolean> {
-  return askYesNo(`${neutralise(path)} already exists. Overwrite it?`);
-}
-
-export async function askForCredentials(explanation: string): Promise<string | undefined> {
-  say(explanation);
-  say('The file is the OAuth client: enable the Gmail API, set up the OAuth consent screen (add yourself as a test user), then create the client.');
+/**
+ * One line of free text from the person (stderr shows the question); undefined when input ends.
+ * `signal` ends the question, rejecting with its reason.
+ */
+export async function askLine(message: string, streams: PromptStreams, signal?: AbortSignal): Promise<string | undefined> {
   const { default: input } = await import('@inquirer/input');
-  const path = await ask((context) => input({ message: 'Path to the downloaded client JSON (empty to stop):' }, context), TERMINAL);
-  return path?.trim() || undefined;
+  return ask((context) => input({ message }, context), streams, signal);
 }
 
-async function askPasted(judge: PasteJudge, signal: AbortSignal): Promise<Consent> {
+const STDIN_ENDED = () => new UsageError('stdin ended before the redirected URL or code was given. Pipe it in, or run on a terminal.');
+
+async function askPasted(judge: PasteJudge, streams: PromptStreams, signal: AbortSignal): Promise<Consent> {
   const { default: input } = await import('@inquirer/input');
   let consent: Consent | undefined;
   const validate = (text: string): string | true => {
@@ -112,17 +110,15 @@ async function askPasted(judge: PasteJudge, signal: AbortSignal): Promise<Consen
     consent = judged.consent;
     return true;
   };
-  await ask((context) => input({ message: 'Paste the URL (or code):', validate }, context), TERMINAL, signal);
+  await ask((context) => input({ message: 'Paste the URL (or code):', validate }, context), streams, signal);
   if (consent === undefined) throw STDIN_ENDED();
   return consent;
 }
 
-const STDIN_ENDED = () => new UsageError('stdin ended before the redirected URL or code was given. Pipe it in, or run on a terminal.');
-
 /** Without a terminal: one line from stdin, judged once. */
-function readPastedLine(judge: PasteJudge, signal: AbortSignal): Promise<Consent> {
+function readPastedLine(io: CliIo, judge: PasteJudge, signal: AbortSignal): Promise<Consent> {
   return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: process.stdin });
+    const lines = createInterface({ input: io.stdin });
     // Closing the interface emits 'close' at once, so settle first and ignore what follows.
     let settled = false;
     const finish = (settle: () => void) => {
@@ -140,15 +136,31 @@ function readPastedLine(judge: PasteJudge, signal: AbortSignal): Promise<Consent
   });
 }
 
-export function readPasted(judge: PasteJudge, signal: AbortSignal): Promise<Consent> {
-  return interactive() ? askPasted(judge, signal) : readPastedLine(judge, signal);
+export interface Prompts {
+  /** A yes/no question whose answer, unless typed, is no; end of input is a no. */
+  askYesNo(question: string): Promise<boolean>;
+  confirmOverwrite(path: string): Promise<boolean>;
+  askForCredentials(explanation: string): Promise<string | undefined>;
+  /** The redirected URL or code, from the person on a terminal or one line of stdin. */
+  readPasted(judge: PasteJudge, signal: AbortSignal): Promise<Consent>;
+  /** One line of free text from the person; undefined when input ends; `signal` ends the question. */
+  askLine(message: string, signal?: AbortSignal): Promise<string | undefined>;
 }
 
-/**
- * One line of free text from the person (stderr shows the question); undefined when input ends.
- * `signal` ends the question, rejecting with its reason.
- */
-export async function askLine(message: string, signal?: AbortSignal, streams: PromptStreams = TERMINAL): Promise<string | undefined> {
-  const { default: input } = await import('@inquirer/input');
-  return ask((context) => input({ message }, context), streams, signal);
+export function promptsFor(io: CliIo): Prompts {
+  const { say } = renderFor(io);
+  const streams: PromptStreams = { input: io.stdin, output: io.stderr };
+  const yesNo = (question: string) => askYesNo(question, streams);
+  return {
+    askYesNo: yesNo,
+    confirmOverwrite: (path) => yesNo(`${neutralise(path)} already exists. Overwrite it?`),
+    askForCredentials: async (explanation) => {
+      say(explanation);
+      say('The file is the OAuth client: enable the Gmail API, set up the OAuth consent screen (add yourself as a test user), then create the client.');
+      const path = await askLine('Path to the downloaded client JSON (empty to stop):', streams);
+      return path?.trim() || undefined;
+    },
+    readPasted: (judge, signal) => (interactive(io) ? askPasted(judge, streams, signal) : readPastedLine(io, judge, signal)),
+    askLine: (message, signal) => askLine(message, streams, signal),
+  };
 }

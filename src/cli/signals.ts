@@ -1,6 +1,7 @@
 import { InterruptedError } from '../core/errors.js';
 import { exitCodeFor } from './errors.js';
-import { warn } from './render.js';
+import type { CliIo, CliSignal } from './io.js';
+import { renderFor } from './render.js';
 
 export interface Interruption {
   signal: AbortSignal;
@@ -12,27 +13,14 @@ export interface Interruption {
   holdToken(keepAtOnce: () => Promise<never>): void;
 }
 
-/** Where the stop signals come from: the process, or a test's stand-in. */
-export interface SignalSource {
-  platform: NodeJS.Platform;
-  on(name: NodeJS.Signals, listener: () => void): void;
-  exit(code: number): void;
-}
-
-const PROCESS: SignalSource = {
-  platform: process.platform,
-  on: (name, listener) => process.on(name, listener),
-  exit: (code) => process.exit(code),
-};
-
 /**
  * Every way a person or the system asks a run to stop. SIGHUP: the terminal closed or the SSH
  * session dropped; on Windows also the console window closed (about 10 s of grace). SIGBREAK is
  * Ctrl-Break, which only Windows sends. Each left at Node's default would end the run at once and
  * drop a token Google already issued.
  */
-export function stopSignals(platform: NodeJS.Platform): NodeJS.Signals[] {
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+export function stopSignals(platform: NodeJS.Platform): CliSignal[] {
+  const signals: CliSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   return platform === 'win32' ? [...signals, 'SIGBREAK'] : signals;
 }
 
@@ -45,7 +33,8 @@ export function stopSignals(platform: NodeJS.Platform): NodeJS.Signals[] {
  * once and then leaves; if the write was finishing meanwhile, the token is in two places, never in
  * none.
  */
-export function interruptOnSignals(source: SignalSource = PROCESS): Interruption {
+export function interruptOnSignals(io: CliIo): Interruption {
+  const { warn } = renderFor(io);
   const controller = new AbortController();
   let keepAtOnce: (() => Promise<never>) | undefined;
   let received = 0;
@@ -56,18 +45,16 @@ export function interruptOnSignals(source: SignalSource = PROCESS): Interruption
       controller.abort(new InterruptedError());
       if (keepAtOnce !== undefined) tellHolding();
     } else if (received === 2) {
-      if (keepAtOnce === undefined) source.exit(130);
-      else {
-        keepAtOnce()
-          .catch((error: unknown) => exitCodeFor(error))
-          .finally(() => source.exit(130));
-      }
+      if (keepAtOnce === undefined) return io.exit(130);
+      keepAtOnce()
+        .catch((error: unknown) => exitCodeFor(error, io))
+        .finally(() => io.exit(130));
     }
   };
-  for (const name of stopSignals(source.platform)) source.on(name, onSignal);
+  for (const name of stopSignals(io.platform)) io.onSignal(name, onSignal);
   // After a hang-up stderr writes to a terminal that is gone (EIO): unheard, that error event
   // would crash the run before the token is kept, and no one is left to read it anyway.
-  process.stderr.on('error', () => undefined);
+  io.stderr.on('error', () => undefined);
   return {
     signal: controller.signal,
     holdToken(keep) {

@@ -139,19 +139,20 @@ export function fileExists(path: string): Promise<boolean> {
  * `hint` follows the message when the file is missing: what to do to get one. O_NONBLOCK, then a
  * look at what was opened: a FIFO planted at the path is refused instead of waiting for a writer.
  */
-export async function readTextFile(path: string, what: string, hint = ''): Promise<string> {
+/** `shown` is the path as the person gave it, when `path` is that resolved against the run's folder. */
+export async function readTextFile(path: string, what: string, hint = '', shown = path): Promise<string> {
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const stats = await handle.stat();
-    if (stats.isDirectory()) throw new UsageError(`${what} ${path} is a folder, not a file.`);
-    if (!stats.isFile()) throw new UsageError(`${what} ${path} is not a regular file.`);
+    if (stats.isDirectory()) throw new UsageError(`${what} ${shown} is a folder, not a file.`);
+    if (!stats.isFile()) throw new UsageError(`${what} ${shown} is not a regular file.`);
     return await handle.readFile('utf8');
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    if (code(error) === 'ENOENT') throw new UsageError(`${what} ${path} does not exist.${hint && ' ' + hint}`);
-    if (code(error) === 'EISDIR') throw new UsageError(`${what} ${path} is a folder, not a file.`);
-    throw new UsageError(`Cannot read ${what} ${path} (${code(error) ?? 'error'}).`);
+    if (code(error) === 'ENOENT') throw new UsageError(`${what} ${shown} does not exist.${hint && ' ' + hint}`);
+    if (code(error) === 'EISDIR') throw new UsageError(`${what} ${shown} is a folder, not a file.`);
+    throw new UsageError(`Cannot read ${what} ${shown} (${code(error) ?? 'error'}).`);
   } finally {
     await handle?.close();
   }

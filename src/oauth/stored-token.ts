@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { refuseUtf16 } from '../core/encoding.js';
 import { UsageError } from '../core/errors.js';
 import { isKeptEnv, keptByDemo } from '../core/demo.js';
@@ -30,22 +30,24 @@ function fromEnvText(text: string, path: string, prefix: string): StoredToken {
 
 /**
  * --token-file takes what mint writes, a token.json or a .env, told apart by content: a JSON
- * object starts with "{" (after a BOM and blanks), which no dotenv line does.
+ * object starts with "{" (after a BOM and blanks), which no dotenv line does. `path` is shown as
+ * the person gave it and read from the run's folder `cwd`.
  */
-async function tokenFile(path: string, source: string, prefix: string): Promise<StoredToken> {
-  const text = await readTextFile(path, 'The token file');
+async function tokenFile(cwd: string, path: string, source: string, prefix: string): Promise<StoredToken> {
+  const file = resolve(cwd, path);
+  const text = await readTextFile(file, 'The token file', '', path);
   refuseUtf16(Buffer.from(text, 'utf8'), path);
   if (!/^\uFEFF?\s*\{/.test(text)) return fromEnvText(text, path, prefix);
-  return { ...parseTokenFile(text, source), file: path };
+  return { ...parseTokenFile(text, source), file };
 }
 
 /** SPEC `revoke`: --token, --token-file, environment, ./token.json; the first found wins. */
 export async function findStoredToken(sources: TokenSources): Promise<StoredToken> {
   if (sources.token !== undefined) return bareToken(sources.token);
-  if (sources.tokenFile !== undefined) return tokenFile(sources.tokenFile, sources.tokenFile, sources.envPrefix);
+  if (sources.tokenFile !== undefined) return tokenFile(sources.cwd, sources.tokenFile, sources.tokenFile, sources.envPrefix);
   const fromEnvironment = tokenFromEnv((name) => sources.env[name], sources.envPrefix, `$${sources.envPrefix}REFRESH_TOKEN`);
   if (fromEnvironment) return fromEnvironment;
   const local = join(sources.cwd, 'token.json');
-  if (await fileExists(local)) return tokenFile(local, 'token.json', sources.envPrefix);
+  if (await fileExists(local)) return tokenFile(sources.cwd, local, 'token.json', sources.envPrefix);
   throw new UsageError(`No token found. Pass --token or --token-file, set ${sources.envPrefix}REFRESH_TOKEN, or run where token.json is.`);
 }

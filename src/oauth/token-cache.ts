@@ -62,14 +62,17 @@ async function rewriteTokenFile(path: string, edit: (bytes: Buffer) => Uint8Arra
   }
 }
 
-/** Saves the refreshed access token where it came from; when it cannot, says why on stderr. */
-async function saveAccess(path: string, refreshToken: string, access: RefreshedAccess, warn: (line: string) => void): Promise<void> {
+/**
+ * Saves the refreshed access token where it came from; when it cannot, says why on stderr, naming
+ * the file as the person gave it (`shown`), not as resolved against the run's folder.
+ */
+async function saveAccess(path: string, shown: string, refreshToken: string, access: RefreshedAccess, warn: (line: string) => void): Promise<void> {
   const done = await rewriteTokenFile(path, (bytes) => tokenFileWithAccess(bytes, refreshToken, access));
   const notSaved = 'the next call will refresh again';
-  if (done.kind === 'left-alone') warn(`${path} changed while the token was refreshed (a new mint?), so it was left as it is.`);
-  if (done.kind === 'read-only') warn(`${path} is read-only (mode 0${done.mode.toString(8)}), so the new access token was not saved there; ${notSaved}.`);
-  if (done.kind === 'busy') warn(`Another gmail-token run is writing ${path}, so the new access token was not saved there; ${notSaved}.`);
-  if (done.kind === 'stuck' || done.kind === 'failed') warn(`The new access token was not saved: ${done.fact || `${path} could not be written.`} The next call will refresh again.`);
+  if (done.kind === 'left-alone') warn(`${shown} changed while the token was refreshed (a new mint?), so it was left as it is.`);
+  if (done.kind === 'read-only') warn(`${shown} is read-only (mode 0${done.mode.toString(8)}), so the new access token was not saved there; ${notSaved}.`);
+  if (done.kind === 'busy') warn(`Another gmail-token run is writing ${shown}, so the new access token was not saved there; ${notSaved}.`);
+  if (done.kind === 'stuck' || done.kind === 'failed') warn(`The new access token was not saved: ${done.fact || `${shown} could not be written.`} The next call will refresh again.`);
 }
 
 /**
@@ -81,13 +84,14 @@ async function saveAccess(path: string, refreshToken: string, access: RefreshedA
 export async function forgetRevokedAccess(stored: StoredToken): Promise<{ said: string; warning: boolean } | undefined> {
   const path = stored.file;
   if (path === undefined) return undefined;
+  const shown = stored.source;
   const done = await rewriteTokenFile(path, (bytes) => tokenFileWithoutAccess(bytes, stored.refreshToken));
-  if (done.kind === 'written') return { said: `Removed the revoked access token and its expiry from ${path}, so access-token cannot print it.`, warning: false };
+  if (done.kind === 'written') return { said: `Removed the revoked access token and its expiry from ${shown}, so access-token cannot print it.`, warning: false };
   if (done.kind === 'left-alone') return undefined;
   const advice = 'access-token prints it until it expires unless you pass --no-cache or delete the file.';
-  if (done.kind === 'stuck' || done.kind === 'failed') return { said: `${path} still holds the revoked access token: ${advice} ${done.fact || 'It could not be written.'}`, warning: true };
+  if (done.kind === 'stuck' || done.kind === 'failed') return { said: `${shown} still holds the revoked access token: ${advice} ${done.fact || 'It could not be written.'}`, warning: true };
   const why = done.kind === 'read-only' ? `it is read-only (mode 0${done.mode.toString(8)})` : 'another gmail-token run is writing it';
-  return { said: `${path} still holds the revoked access token (${why}): ${advice}`, warning: true };
+  return { said: `${shown} still holds the revoked access token (${why}): ${advice}`, warning: true };
 }
 
 /** SPEC `access-token`: the stored token while it is fresh, else a refreshed one, saved where it came from. */
@@ -96,6 +100,6 @@ export async function accessTokenFor(request: AccessTokenRequest): Promise<strin
   const reusable = request.noCache ? undefined : reusableAccessToken(stored, request.now());
   if (reusable) return reusable;
   const fresh = await refreshAccess(stored, request.secrets, request.endpoints, request.http);
-  if (stored.file && stored.refreshToken) await saveAccess(stored.file, stored.refreshToken, fresh, request.warn);
+  if (stored.file && stored.refreshToken) await saveAccess(stored.file, stored.source, stored.refreshToken, fresh, request.warn);
   return fresh.accessToken;
 }

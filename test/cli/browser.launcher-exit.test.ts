@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openInBrowser, type Launcher } from '../../src/cli/browser.js';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { openInBrowser } from '../../src/cli/browser.js';
+import type { CliIo } from '../../src/cli/io.js';
 
 /**
  * Issue 18, item 3: on Windows the `open` package resolves only after its PowerShell launcher has
@@ -9,9 +11,13 @@ import { openInBrowser, type Launcher } from '../../src/cli/browser.js';
  * The launcher's exit code is read either way.
  */
 
-afterEach(() => vi.restoreAllMocks());
-
 /** A launcher process that ends with `code`; `settled` waits for its end before `open` resolves, as on Windows. */
+interface Launcher {
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  open(url: string): Promise<ChildProcess>;
+}
+
 function launcher(platform: NodeJS.Platform, code: number, settled: boolean): Launcher {
   return {
     platform,
@@ -26,14 +32,27 @@ function launcher(platform: NodeJS.Platform, code: number, settled: boolean): La
 
 /** Opens through `launcher`; resolves with what was said once the fallback ran, or after the launcher's exit was handled. */
 async function open(through: Launcher): Promise<{ fellBack: number; said: string }> {
-  const writes = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  let said = '';
+  const stderr = new PassThrough().setEncoding('utf8');
+  stderr.on('data', (text: string) => (said += text));
   let fellBack = 0;
   let child: ChildProcess | undefined;
-  const watched: Launcher = { ...through, open: async (url) => (child = await through.open(url)) };
-  await openInBrowser('http://127.0.0.1:1/o/oauth2/v2/auth', { advice: 'do it by hand', run: () => (fellBack += 1) }, watched);
+  const io: CliIo = {
+    platform: through.platform,
+    env: { ...through.env, NO_COLOR: '1' },
+    cwd: '/',
+    stdin: new PassThrough(),
+    stdout: new PassThrough(),
+    stderr,
+    isTTY: { stdin: false, stdout: false, stderr: false },
+    onSignal: () => undefined,
+    offSignal: () => undefined,
+    exit: () => undefined,
+    launchBrowser: async (url) => (child = await through.open(url)),
+  };
+  await openInBrowser(io, 'http://127.0.0.1:1/o/oauth2/v2/auth', { advice: 'do it by hand', run: () => (fellBack += 1) });
   if (child && child.exitCode === null) await once(child, 'exit');
-  const said = writes.mock.calls.map(([text]) => String(text)).join('');
-  writes.mockRestore();
+  await new Promise((resolve) => setImmediate(resolve));
   return { fellBack, said };
 }
 

@@ -56,13 +56,13 @@ describe('end of input at a question', () => {
 
   it('a line question gives undefined (no answer) at Ctrl-D, and the typed line otherwise', async () => {
     const io = streams();
-    const ended = askLine('Keep the refresh token how?', undefined, io);
+    const ended = askLine('Keep the refresh token how?', io);
     await drawn(io, /Keep the refresh token how\?/);
     io.input.write('\u0004');
     expect(await ended).toBeUndefined();
 
     const again = streams();
-    const typed = askLine('Keep the refresh token how?', undefined, again);
+    const typed = askLine('Keep the refresh token how?', again);
     await drawn(again, /Keep the refresh token how\?/);
     again.input.write('revoke\r');
     expect(await typed).toBe('revoke');
@@ -71,7 +71,7 @@ describe('end of input at a question', () => {
   it('a signal ends a line question with its reason', async () => {
     const io = streams();
     const controller = new AbortController();
-    const asked = askLine('Keep the refresh token how?', controller.signal, io);
+    const asked = askLine('Keep the refresh token how?', io, controller.signal);
     await drawn(io, /Keep the refresh token how\?/);
     controller.abort(new InterruptedError('stopped'));
     await expect(asked).rejects.toThrow('stopped');

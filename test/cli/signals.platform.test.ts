@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/core/errors.js';
-import { interruptOnSignals, stopSignals, type SignalSource } from '../../src/cli/signals.js';
+import { PassThrough } from 'node:stream';
+import type { CliIo, CliSignal } from '../../src/cli/io.js';
+import { interruptOnSignals, stopSignals } from '../../src/cli/signals.js';
 
 /**
  * Issue 19 item 4 and issue 18 item 6: a closed terminal or dropped SSH session (SIGHUP), and on
@@ -9,14 +11,22 @@ import { interruptOnSignals, stopSignals, type SignalSource } from '../../src/cl
  */
 
 function fakeProcess(platform: NodeJS.Platform) {
-  const listeners = new Map<NodeJS.Signals, () => void>();
+  const listeners = new Map<CliSignal, () => void>();
   const exits: number[] = [];
-  const source: SignalSource = {
+  const source = {
     platform,
-    on: (name, listener) => listeners.set(name, listener),
-    exit: (code) => void exits.push(code),
-  };
-  const send = (name: NodeJS.Signals) => {
+    env: {},
+    cwd: '/',
+    stdin: new PassThrough(),
+    stdout: new PassThrough(),
+    stderr: new PassThrough(),
+    isTTY: { stdin: false, stdout: false, stderr: false },
+    onSignal: (name: CliSignal, listener: () => void) => void listeners.set(name, listener),
+    offSignal: (name: CliSignal) => void listeners.delete(name),
+    exit: (code: number) => void exits.push(code),
+    launchBrowser: () => Promise.reject(new Error('no browser here')),
+  } satisfies CliIo;
+  const send = (name: CliSignal) => {
     const listener = listeners.get(name);
     if (!listener) throw new Error(`${name} is not handled`);
     listener();

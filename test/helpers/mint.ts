@@ -5,11 +5,11 @@ import { resolveEndpoints } from '../../src/core/endpoints.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import type { MintEffects, MintRequest } from '../../src/oauth/mint.js';
 import { followConsent } from './browser.js';
-import { runCli } from './cli.js';
+import { runInProcess } from './run-cli.js';
 
-/** Mints a token.json in `dir` through the real CLI and the emulator; returns its contents. */
+/** Mints a token.json in `dir` through the real CLI (in this process) and the emulator; returns its contents. */
 export async function mintTokenFile(emulator: Emulator, dir: string, args: string[] = []): Promise<Record<string, string>> {
-  const run = runCli(['mint', '--no-open', '--force', ...args], { cwd: dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
+  const run = runInProcess(['mint', '--no-open', '--force', ...args], { cwd: dir, env: { GMAIL_TOKEN_EMULATOR_HOST: emulator.hostPort } });
   await followConsent(await run.consentUrl());
   const result = await run.exit;
   if (result.code !== 0) throw new Error(`mint failed: ${result.stderr}`);

@@ -1,4 +1,4 @@
-// Preloaded into a CLI child (node --import) by test/odd-files.test.ts: link(2) fails with EPERM,
+// Preloaded into a CLI child (node --import) by test/e2e/odd-files.test.ts: link(2) fails with EPERM,
 // as it does on vfat, exFAT and some network mounts, which have no hard links.
 import fs from 'node:fs';
 import fsPromises from 'node:fs/promises';

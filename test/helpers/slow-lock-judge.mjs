@@ -1,4 +1,4 @@
-// Preloaded into a CLI child (node --import) by test/output-lock.test.ts: when the run asks whether
+// Preloaded into a CLI child (node --import) by test/e2e/output-lock.test.ts: when the run asks whether
 // the pid in a lock ($TEST_DEAD_PID) is alive, it says so on stderr, then answers only after the
 // lock at $TEST_LOCK_PATH holds something else, as if another run took the lock while this one was
 // deciding it was abandoned.

@@ -1,5 +1,7 @@
+import { httpPolicyFrom } from '../../oauth/google.js';
 import { accessTokenFor } from '../../oauth/token-cache.js';
-import { emit, warn } from '../render.js';
+import type { CliIo } from '../io.js';
+import { renderFor } from '../render.js';
 import { storedClient, type StoredClientCliOptions } from './stored.js';
 
 export interface AccessTokenCliOptions extends StoredClientCliOptions {
@@ -8,8 +10,10 @@ export interface AccessTokenCliOptions extends StoredClientCliOptions {
 }
 
 /** Only the token and a newline on stdout, for `$(gmail-token access-token)`. */
-export async function runAccessToken(options: AccessTokenCliOptions): Promise<void> {
-  const { stored, endpoints, secrets } = await storedClient(options);
-  const accessToken = await accessTokenFor({ stored, secrets, endpoints, noCache: !options.cache, now: () => new Date(), warn });
+export async function runAccessToken(options: AccessTokenCliOptions, io: CliIo): Promise<void> {
+  const { emit, warn } = renderFor(io);
+  const { stored, endpoints, secrets } = await storedClient(options, io);
+  const http = httpPolicyFrom(io.env);
+  const accessToken = await accessTokenFor({ stored, secrets, endpoints, noCache: !options.cache, now: () => new Date(), warn, http });
   await emit(accessToken + '\n');
 }

@@ -4,8 +4,10 @@ import { MAIL_HOST_VARIABLES, mailTarget, type MailProtocol } from '../../core/m
 import { NO_FULL_MAIL_SCOPE } from '../../core/mail-refusal.js';
 import { netConnector } from '../../mail/sockets.js';
 import { checkToken, failedCheckReport, type CheckReport, type MailLogins } from '../../oauth/check.js';
+import { httpPolicyFrom } from '../../oauth/google.js';
 import type { MailLoginResult } from '../../oauth/mail-login.js';
-import { emit, paint, say, success, warn } from '../render.js';
+import type { CliIo } from '../io.js';
+import { renderFor, type Render } from '../render.js';
 import { storedClient, type StoredClientCliOptions } from './stored.js';
 
 export interface CheckCliOptions extends StoredClientCliOptions {
@@ -16,15 +18,15 @@ export interface CheckCliOptions extends StoredClientCliOptions {
 }
 
 /** The servers --smtp / --imap log in to, checked before anything is sent anywhere. */
-function mailLogins(options: CheckCliOptions): MailLogins | undefined {
+function mailLogins(options: CheckCliOptions, env: NodeJS.ProcessEnv): MailLogins | undefined {
   const protocols = (['smtp', 'imap'] as const).filter((protocol) => options[protocol]);
   if (protocols.length === 0) return undefined;
-  const targets = protocols.map((protocol: MailProtocol) => mailTarget(protocol, process.env[MAIL_HOST_VARIABLES[protocol]]));
+  const targets = protocols.map((protocol: MailProtocol) => mailTarget(protocol, env[MAIL_HOST_VARIABLES[protocol]]));
   return { targets, connector: netConnector };
 }
 
 /** Each refusal says its cause here, unless it is the one the error line at the end gives. */
-function describeLogin(name: string, result: MailLoginResult | null, mainProblem: string | null): void {
+function describeLogin({ paint, say }: Render, name: string, result: MailLoginResult | null, mainProblem: string | null): void {
   if (!result) return;
   if (result.ok) say(`  ${name}:     `, `${paint.green('logged in')} to ${result.server} as ${result.user ?? ''}, and out`);
   else say(`  ${name}:     `, `${paint.red('refused')} at ${result.server}`);
@@ -37,7 +39,7 @@ function minutesUntil(iso: string): string {
 }
 
 /** What `access-token` would do next with the stored access token. */
-function describeStoredAccess(report: CheckReport): void {
+function describeStoredAccess({ say }: Render, report: CheckReport): void {
   if (report.stored_access_token_fresh === null) return;
   const expiry = report.stored_access_token_expiry;
   if (report.stored_access_token_fresh && expiry) say(`  stored access token: fresh, expires ${expiry} (${minutesUntil(expiry)}); access-token reuses it`);
@@ -50,7 +52,8 @@ function failedStep(report: CheckReport): string {
   return login ? 'logging in' : 'sending the test message';
 }
 
-function describe(report: CheckReport): void {
+function describe(render: Render, report: CheckReport): void {
+  const { paint, say, success } = render;
   if (report.ok) success(`The token from ${report.source} works and can send mail.`);
   else if (report.can_send) say(`The token from ${report.source} refreshes, but ${failedStep(report)} failed:`);
   say(`  client:   ${report.client_id}`);
@@ -58,28 +61,30 @@ function describe(report: CheckReport): void {
   say(`  scopes:   ${report.scopes.join(' ')}`);
   say('  sending:  ', report.can_send ? paint.green('granted') : paint.red('not granted'));
   if (report.access_token_expiry) say(`  access token expires ${report.access_token_expiry} (${minutesUntil(report.access_token_expiry)})`);
-  describeStoredAccess(report);
+  describeStoredAccess(render, report);
   if (report.refresh_token_expiry) say(`  refresh token expires ${report.refresh_token_expiry}`);
   if (report.test_message_id) say(`  test message sent, Gmail id ${report.test_message_id}`);
-  describeLogin('SMTP', report.smtp, report.problem);
-  describeLogin('IMAP', report.imap, report.problem);
+  describeLogin(render, 'SMTP', report.smtp, report.problem);
+  describeLogin(render, 'IMAP', report.imap, report.problem);
   if (!report.full_mail_scope && !report.smtp && !report.imap) say(`  ${NO_FULL_MAIL_SCOPE}`);
 }
 
 /** SPEC `check`: exit 0 only when the token refreshes and can send. */
-export async function runCheck(options: CheckCliOptions): Promise<void> {
+export async function runCheck(options: CheckCliOptions, io: CliIo): Promise<void> {
+  const render = renderFor(io);
+  const { emit, warn } = render;
   const sendTestTo = options.sendTest === undefined ? undefined : parseAddress(options.sendTest);
-  const logins = mailLogins(options);
-  const { stored, endpoints, secrets } = await storedClient(options);
+  const logins = mailLogins(options, io.env);
+  const { stored, endpoints, secrets } = await storedClient(options, io);
   let report: CheckReport;
   try {
-    report = await checkToken({ stored, secrets, endpoints, sendTestTo, mailLogins: logins, now: () => new Date() });
+    report = await checkToken({ stored, secrets, endpoints, sendTestTo, mailLogins: logins, now: () => new Date(), http: httpPolicyFrom(io.env) });
   } catch (error) {
     if (options.json && error instanceof FlowError) await emit(JSON.stringify(failedCheckReport(stored.source, error.message), null, 2) + '\n');
     throw error;
   }
   if (options.json) await emit(JSON.stringify(report, null, 2) + '\n');
-  else describe(report);
+  else describe(render, report);
   if (report.refresh_token_expires_soon) {
     warn(`The refresh token expires at ${report.refresh_token_expiry}, within 48 hours. Mint a new one (and publish the app to stop the 7-day expiry).`);
   }

@@ -3,7 +3,8 @@ import { ExitCode, UsageError } from '../../core/errors.js';
 import { parsePort } from '../../core/args.js';
 import { startEmulator } from '../../emulator/index.js';
 import { planOutput, writeFileAtomic } from '../../oauth/files.js';
-import { emit, say } from '../render.js';
+import type { CliIo, CliSignal } from '../io.js';
+import { renderFor } from '../render.js';
 import { shown } from '../../core/terminal.js';
 import { stopSignals } from '../signals.js';
 
@@ -23,19 +24,25 @@ function loopbackHost(host: string): string {
   throw new UsageError(`--host ${shown(host)} is not a loopback address. The emulator listens only on 127.0.0.1, another 127.x address, ::1 or localhost.`);
 }
 
-function stopped(): Promise<NodeJS.Signals> {
+function stopped(io: CliIo): Promise<CliSignal> {
   return new Promise((resolveSignal) => {
-    for (const name of stopSignals(process.platform)) process.once(name, () => resolveSignal(name));
+    const names = stopSignals(io.platform);
+    const listeners = names.map((name) => () => {
+      names.forEach((other, index) => io.offSignal(other, listeners[index] as () => void));
+      resolveSignal(name);
+    });
+    names.forEach((name, index) => io.onSignal(name, listeners[index] as () => void));
   });
 }
 
 /** SPEC `emulator`: host:port on stdout, one line per request on stderr, stops on Ctrl-C. */
-export async function runEmulator(options: EmulatorCliOptions): Promise<ExitCode> {
+export async function runEmulator(options: EmulatorCliOptions, io: CliIo): Promise<ExitCode> {
+  const { emit, say } = renderFor(io);
   const port = parsePort(options.port);
   const smtpPort = parsePort(options.smtpPort, '--smtp-port');
   const imapPort = parsePort(options.imapPort, '--imap-port');
   const host = loopbackHost(options.host);
-  const credentialsPath = options.writeCredentials === undefined ? undefined : resolve(options.writeCredentials);
+  const credentialsPath = options.writeCredentials === undefined ? undefined : resolve(io.cwd, options.writeCredentials);
   if (credentialsPath) await planOutput(credentialsPath, { force: options.force, update: false });
   const emulator = await startEmulator({
     host,
@@ -49,7 +56,7 @@ export async function runEmulator(options: EmulatorCliOptions): Promise<ExitCode
   });
   if (credentialsPath) await writeFileAtomic(credentialsPath, JSON.stringify(emulator.credentialsFile(), null, 2) + '\n');
   // Listening for the signals before saying how to stop: one sent as soon as the lines are read must not meet Node's default.
-  const stop = stopped();
+  const stop = stopped(io);
   await emit(emulator.hostPort + '\n');
   say(`gmail-token emulator listening on ${emulator.origin}`);
   say(`  export GMAIL_TOKEN_EMULATOR_HOST=${emulator.hostPort}`);

@@ -12,12 +12,14 @@ import { loadClient } from '../../oauth/client-source.js';
 import type { Delivery, Written } from '../../oauth/deliver.js';
 import type { KeepEffects, Unwritten } from '../../oauth/keep-token.js';
 import { planOutput, type OutputPlan } from '../../oauth/files.js';
+import { httpPolicyFrom } from '../../oauth/google.js';
 import { snapshot } from '../../oauth/snapshot.js';
 import type { MintRequest } from '../../oauth/mint.js';
 import { openInBrowser } from '../browser.js';
 import { interruptOnSignals } from '../signals.js';
-import { askForCredentials, askLine, confirmOverwrite, interactive, readPasted } from '../prompts.js';
-import { emit, paint, say, success, warn } from '../render.js';
+import type { CliIo } from '../io.js';
+import { interactive, promptsFor } from '../prompts.js';
+import { renderFor, type Render } from '../render.js';
 import { fileProtection } from '../../core/file-protection.js';
 
 export interface MintCliOptions {
@@ -42,22 +44,23 @@ interface Destination extends Delivery {
 }
 
 /** SPEC flow step 1: every input is checked before the network or a browser is touched. */
-async function prepare(options: MintCliOptions): Promise<{ request: MintRequest; destination: Destination }> {
+async function prepare(options: MintCliOptions, io: CliIo): Promise<{ request: MintRequest; destination: Destination }> {
   const format = parseFormat(options.format);
   const prefix = parseEnvPrefix(options.envPrefix);
   const scopes = expandScopes(options.scope ?? []);
   const port = parsePort(options.port);
   const timeoutSeconds = parseTimeout(options.timeout);
   const loginHint = parseLoginHint(options.loginHint);
-  const asking = interactive();
+  const asking = interactive(io);
+  const { askForCredentials, confirmOverwrite } = promptsFor(io);
   const ifUnwritable = parseKeepAction(options.ifUnwritable, asking);
-  const { client, source } = await loadClient({ ...options, env: process.env, cwd: process.cwd(), askForCredentials: asking ? askForCredentials : undefined });
-  const emulatorHost = process.env[EMULATOR_HOST_VARIABLE];
+  const { client, source } = await loadClient({ ...options, env: io.env, cwd: io.cwd, askForCredentials: asking ? askForCredentials : undefined });
+  const emulatorHost = io.env[EMULATOR_HOST_VARIABLE];
   const endpoints = resolveEndpoints({ emulatorHost, authUri: client.authUri, tokenUri: client.tokenUri });
   const foreign = foreignTokenOrigin(endpoints, emulatorHost);
-  if (foreign) warn(`The token_uri of ${source} is at ${foreign}, which is not Google: the client secret and the new refresh token go there.`);
+  if (foreign) renderFor(io).warn(`The token_uri of ${source} is at ${foreign}, which is not Google: the client secret and the new refresh token go there.`);
   const out = options.out ?? defaultOut(format);
-  const path = out === '-' ? undefined : resolve(out);
+  const path = out === '-' ? undefined : resolve(io.cwd, out);
   const plan =
     path === undefined
       ? undefined
@@ -71,7 +74,7 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
       clientSource: source,
       scopes,
       endpoints,
-      issuers: acceptedIssuers(process.env[EMULATOR_HOST_VARIABLE]),
+      issuers: acceptedIssuers(io.env[EMULATOR_HOST_VARIABLE]),
       port,
       loginHint,
       timeoutSeconds,
@@ -83,20 +86,30 @@ async function prepare(options: MintCliOptions): Promise<{ request: MintRequest;
 }
 
 /** What the keep policy needs about a token that may not reach its output. */
-function unwrittenFor(destination: Destination, token: MintedToken, request: MintRequest): Unwritten {
+function unwrittenFor(io: CliIo, destination: Destination, token: MintedToken, request: MintRequest): Unwritten {
   const { format, prefix, path } = destination;
   // For stdout, "beside" is a new file in the current folder, named as keep-token names rescued
   // copies of the default outputs: token.rescued-….json or .env.rescued-… (shell lines included:
   // they are export lines a shell sources).
-  const named = path ?? resolve(format === 'json' ? 'token.json' : '.env');
+  const named = path ?? resolve(io.cwd, format === 'json' ? 'token.json' : '.env');
   return { token, format, prefix, path: named, shownAs: path === undefined ? 'stdout' : undefined, endpoints: request.endpoints };
 }
 
-/** A signal ends the rescue question at once: that token is then kept the non-interactive way. */
-const keepEffects = (signal: AbortSignal): KeepEffects => ({ askLine: (question) => askLine(question, signal), say, warn, emit, temporaryFolder: tmpdir() });
+/** os.tmpdir() reads the process's TMPDIR; the run's own comes first (the same on a real run). */
+const temporaryFolder = (io: CliIo): string => (io.platform !== 'win32' && io.env.TMPDIR) || tmpdir();
 
-function summarise(destination: Destination, token: MintedToken, out: string, written: Written | undefined): void {
-  const where = destination.path === undefined ? 'stdout' : `${out} (${fileProtection(process.platform)}${written === 'updated' ? ', other lines kept' : ''})`;
+/** A signal ends the rescue question at once: that token is then kept the non-interactive way. */
+const keepEffects = (io: CliIo, { say, warn, emit }: Render, signal: AbortSignal): KeepEffects => ({
+  askLine: (question) => promptsFor(io).askLine(question, signal),
+  say,
+  warn,
+  emit,
+  temporaryFolder: temporaryFolder(io),
+  platform: io.platform,
+});
+
+function summarise({ paint, say, success, warn }: Render, io: CliIo, destination: Destination, token: MintedToken, out: string, written: Written | undefined): void {
+  const where = destination.path === undefined ? 'stdout' : `${out} (${fileProtection(io.platform)}${written === 'updated' ? ', other lines kept' : ''})`;
   success(`Refresh token ${destination.path === undefined ? 'printed to' : 'written to'} ${where}.`);
   say(`  account: ${token.account || 'unknown (add the email scope to record it)'}`);
   say(`  scopes:  ${token.scopes.join(' ')}`);
@@ -120,29 +133,31 @@ function nextStep({ format, prefix, path }: Destination, out: string): string {
   return `with these variables set, \`gmail-token check${prefixFlag}\` confirms the token works.`;
 }
 
-export async function runMint(options: MintCliOptions): Promise<void> {
-  const { request, destination } = await prepare(options);
+export async function runMint(options: MintCliOptions, io: CliIo): Promise<void> {
+  const render = renderFor(io);
+  const { request, destination } = await prepare(options, io);
   // The flow's modules load only once every input is known to be good.
   const { mintToken } = await import('../../oauth/mint.js');
-  const interruption = interruptOnSignals();
+  const interruption = interruptOnSignals(io);
   const token = await mintToken(request, {
-    openUrl: (url) => openInBrowser(url),
-    readPasted,
-    tell: say,
+    openUrl: (url) => openInBrowser(io, url),
+    readPasted: promptsFor(io).readPasted,
+    tell: render.say,
     signal: interruption.signal,
     now: () => new Date(),
+    http: httpPolicyFrom(io.env),
   });
   // Already loaded by the flow, which needed it for the code exchange.
   const { deliverToken, keepUnwrittenToken } = await import('../../oauth/after-consent.js');
-  const unwritten = unwrittenFor(destination, token, request);
-  interruption.holdToken(() => keepUnwrittenToken(new InterruptedError('the run was interrupted twice'), unwritten, 'beside', keepEffects(interruption.signal)));
+  const unwritten = unwrittenFor(io, destination, token, request);
+  interruption.holdToken(() => keepUnwrittenToken(new InterruptedError('the run was interrupted twice'), unwritten, 'beside', keepEffects(io, render, interruption.signal)));
   let written: Written | undefined;
   try {
-    written = await deliverToken(destination, unwritten, keepEffects(interruption.signal));
+    written = await deliverToken(destination, unwritten, keepEffects(io, render, interruption.signal));
   } catch (error) {
     if (interruption.signal.aborted && error instanceof FlowError) throw new InterruptedError(`Interrupted. ${error.message}`);
     throw error;
   }
-  summarise(destination, token, options.out ?? defaultOut(destination.format), written);
+  summarise(render, io, destination, token, options.out ?? defaultOut(destination.format), written);
   if (interruption.signal.aborted) throw new InterruptedError('Interrupted, after the refresh token was kept as shown above.');
 }

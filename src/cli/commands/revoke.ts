@@ -2,10 +2,12 @@ import { FlowError } from '../../core/errors.js';
 import { printable } from '../../core/printable.js';
 import type { StoredToken } from '../../core/stored-token.js';
 import { neutralise } from '../../core/terminal.js';
+import { httpPolicyFrom } from '../../oauth/google.js';
 import { revokeToken } from '../../oauth/revoke.js';
 import { forgetRevokedAccess } from '../../oauth/token-cache.js';
-import { askYesNo, interactive } from '../prompts.js';
-import { say, success, warn } from '../render.js';
+import type { CliIo } from '../io.js';
+import { interactive, promptsFor } from '../prompts.js';
+import { renderFor } from '../render.js';
 import { storedToken, type TokenSourceCliOptions } from './stored.js';
 
 export interface RevokeCliOptions extends TokenSourceCliOptions {
@@ -22,15 +24,16 @@ function reach(stored: StoredToken): string {
   return `Revoking ends this app's access to ${account}: every token ${account} gave this OAuth client${client} stops working, on every machine.`;
 }
 
-export async function runRevoke(options: RevokeCliOptions): Promise<void> {
-  const { stored, endpoints } = await storedToken(options);
-  if (interactive() && !options.yes) {
+export async function runRevoke(options: RevokeCliOptions, io: CliIo): Promise<void> {
+  const { say, success, warn } = renderFor(io);
+  const { stored, endpoints } = await storedToken(options, io);
+  if (interactive(io) && !options.yes) {
     say(reach(stored));
-    if (!(await askYesNo(`Revoke the ${stored.refreshToken ? 'refresh' : 'access'} token from ${neutralise(stored.source)}?`))) {
+    if (!(await promptsFor(io).askYesNo(`Revoke the ${stored.refreshToken ? 'refresh' : 'access'} token from ${neutralise(stored.source)}?`))) {
       throw new FlowError('Nothing was revoked.');
     }
   } else warn(reach(stored));
-  const outcome = await revokeToken(stored, endpoints);
+  const outcome = await revokeToken(stored, endpoints, httpPolicyFrom(io.env));
   if (outcome.kind === 'already-invalid') {
     say(`Google says the ${outcome.which} from ${stored.source} is already invalid (expired or revoked); nothing to do.`);
   } else success(`Revoked the ${outcome.which} from ${stored.source}.`);

@@ -5,7 +5,8 @@ import { loadClient } from '../../oauth/client-source.js';
 import type { ClientSecrets } from '../../oauth/google.js';
 import { UsageError } from '../../core/errors.js';
 import { findStoredToken } from '../../oauth/stored-token.js';
-import { warn } from '../render.js';
+import type { CliIo } from '../io.js';
+import { renderFor } from '../render.js';
 
 export interface TokenSourceCliOptions {
   token?: string;
@@ -20,19 +21,19 @@ export interface StoredClientCliOptions extends TokenSourceCliOptions {
 }
 
 /** Finds the stored token (SPEC order) and where its requests go; shared by revoke, check, access-token. */
-export async function storedToken(options: TokenSourceCliOptions): Promise<{ stored: StoredToken; endpoints: GoogleEndpoints }> {
+export async function storedToken(options: TokenSourceCliOptions, io: CliIo): Promise<{ stored: StoredToken; endpoints: GoogleEndpoints }> {
   const envPrefix = parseEnvPrefix(options.envPrefix);
-  const stored = await findStoredToken({ ...options, envPrefix, env: process.env, cwd: process.cwd() });
-  const endpoints = resolveEndpoints({ emulatorHost: process.env[EMULATOR_HOST_VARIABLE], tokenUri: stored.tokenUri });
+  const stored = await findStoredToken({ ...options, envPrefix, env: io.env, cwd: io.cwd });
+  const endpoints = resolveEndpoints({ emulatorHost: io.env[EMULATOR_HOST_VARIABLE], tokenUri: stored.tokenUri });
   return { stored, endpoints };
 }
 
 /** The client the token belongs to: from the token itself, unless --credentials or --client-id/--client-secret name one. */
-export async function storedClient(options: StoredClientCliOptions): Promise<{ stored: StoredToken; endpoints: GoogleEndpoints; secrets: ClientSecrets }> {
-  const { stored, endpoints } = await storedToken(options);
+export async function storedClient(options: StoredClientCliOptions, io: CliIo): Promise<{ stored: StoredToken; endpoints: GoogleEndpoints; secrets: ClientSecrets }> {
+  const { stored, endpoints } = await storedToken(options, io);
   // revoke goes to Google's revocation endpoint whatever the file says; check and access-token refresh at token_uri.
-  const foreign = foreignTokenOrigin(endpoints, process.env[EMULATOR_HOST_VARIABLE]);
-  if (foreign) warn(`The token_uri of ${stored.source} is at ${foreign}, which is not Google: the refresh token and client secret go there for each new access token.`);
+  const foreign = foreignTokenOrigin(endpoints, io.env[EMULATOR_HOST_VARIABLE]);
+  if (foreign) renderFor(io).warn(`The token_uri of ${stored.source} is at ${foreign}, which is not Google: the refresh token and client secret go there for each new access token.`);
   const explicit = options.credentials !== undefined || options.clientId !== undefined || options.clientSecret !== undefined;
   if (!explicit && stored.clientId && stored.clientSecret) {
     return { stored, endpoints, secrets: { clientId: stored.clientId, clientSecret: stored.clientSecret } };
@@ -40,6 +41,6 @@ export async function storedClient(options: StoredClientCliOptions): Promise<{ s
   if (!explicit) {
     throw new UsageError(`The token from ${stored.source} has no client id and secret. Pass --credentials, or --client-id and --client-secret.`);
   }
-  const { client } = await loadClient({ ...options, env: process.env, cwd: process.cwd() });
+  const { client } = await loadClient({ ...options, env: io.env, cwd: io.cwd });
   return { stored, endpoints, secrets: { clientId: client.clientId, clientSecret: client.clientSecret } };
 }
