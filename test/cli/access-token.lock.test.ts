@@ -36,13 +36,14 @@ function accessToken() {
 describe('access-token takes the lock mint takes beside token.json', () => {
   it('a lock held by a live run: the token is printed (exit 0), token.json and the lock are left as they are', async () => {
     const stale = await staleTokenFile();
-    writeFileSync(path(LOCK), `${process.pid}\n`);
+    // Another live process: since these runs are in-process, our own pid is this run's, which holds no lock.
+    writeFileSync(path(LOCK), `${process.ppid}\n`);
     const result = await accessToken();
     expect(result.code).toBe(0);
     expect(await isLive(result.stdout.trim())).toBe(true);
     expect(result.stderr).toMatch(/Another gmail-token run is writing .*token\.json, so the new access token was not saved there; the next call will refresh again/);
     expect(readFileSync(path('token.json'), 'utf8')).toBe(stale);
-    expect(readFileSync(path(LOCK), 'utf8')).toBe(`${process.pid}\n`);
+    expect(readFileSync(path(LOCK), 'utf8')).toBe(`${process.ppid}\n`);
   });
 
   it('a lock left by a run that no longer exists is cleared, and the token written back', async () => {

@@ -222,7 +222,7 @@ describe('two mints to one path', () => {
   });
 
   it('a lock held by a live run makes this one wait, then give up leaving the file alone and keep its token', async () => {
-    writeFileSync(path('.token.json.gmail-token.lock'), `${process.pid}\n`);
+    writeFileSync(path('.token.json.gmail-token.lock'), `${process.ppid}\n`);
     const result = await mintThrough([]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Another gmail-token run is writing .*token\.json/);
