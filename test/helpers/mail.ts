@@ -1,13 +1,12 @@
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Emulator } from '../../src/emulator/index.js';
-import { mintToken } from '../../src/oauth/mint.js';
 import { expandScopes } from '../../src/core/scopes.js';
-import { mintEffects, mintRequestFor } from './mint.js';
+import { mintInProcess } from './mint.js';
 
 /** A token minted in-process from the emulator for its current account, with these short scope names. */
 export async function mintedWith(emulator: Emulator, scopes: string[]) {
-  return mintToken(mintRequestFor(emulator, { scopes: expandScopes(scopes) }), mintEffects());
+  return mintInProcess(emulator, { scopes: expandScopes(scopes) });
 }
 
 /** A raw line client for SMTP and IMAP servers: what a test sends and reads, byte for byte. */

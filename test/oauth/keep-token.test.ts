@@ -6,9 +6,8 @@ import { FlowError, InterruptedError } from '../../src/core/errors.js';
 import { renderOutput, type MintedToken } from '../../src/core/output.js';
 import { writeFailed } from '../../src/oauth/files.js';
 import { keepUnwrittenToken, type KeepEffects, type Unwritten } from '../../src/oauth/keep-token.js';
-import { mintToken } from '../../src/oauth/mint.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
-import { mintEffects, mintRequestFor } from '../helpers/mint.js';
+import { mintInProcess } from '../helpers/mint.js';
 import { freePort } from '../helpers/workspace.js';
 import { rejectionOf } from '../helpers/usage.js';
 
@@ -75,9 +74,7 @@ function expectKeptFile(file: string, expected: string): void {
   expect(statSync(file).nlink).toBe(1);
 }
 
-async function mintLive(): Promise<MintedToken> {
-  return mintToken(mintRequestFor(h.emulator), mintEffects());
-}
+const mintLive = (): Promise<MintedToken> => mintInProcess(h.emulator);
 
 async function refreshes(token: MintedToken): Promise<boolean> {
   const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token.refreshToken, client_id: token.clientId, client_secret: token.clientSecret });
