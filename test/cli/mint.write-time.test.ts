@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { followConsent } from '../helpers/browser.js';
 import { runInProcess, type InProcessOptions } from '../helpers/run-cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
-import { runOnTerminal } from '../helpers/pty.js';
+import { changeOutputThenConsent, runOnTerminal } from '../helpers/pty.js';
 
 /**
  * Issue 11, write-time checks, end to end through the built CLI and the emulator: the output is
@@ -142,10 +142,7 @@ describe('a token.json that appears while consent is given', () => {
 
   it('on a terminal the person is asked where to keep it, and a path they give is used', async () => {
     const terminal = runOnTerminal(['mint', '--no-open'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
-    const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
-    writeFileSync(path('token.json'), '{}\n');
-    await followConsent(url);
-    await terminal.waitFor(/Keep the refresh token how\?/);
+    await changeOutputThenConsent(terminal, path('token.json'));
     terminal.type('kept/elsewhere.json\r');
     await terminal.waitFor(/does not exist|ENOENT/);
     terminal.type('elsewhere.json\r');
@@ -165,10 +162,7 @@ describe('an overwrite agreed on a terminal', () => {
     const terminal = runOnTerminal(['mint', '--no-open'], { cwd: h.workspace.dir, env: { GMAIL_TOKEN_EMULATOR_HOST: h.emulator.hostPort } });
     await terminal.waitFor(/Overwrite it\?/);
     terminal.type('y\r');
-    const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
-    writeFileSync(path('token.json'), 'edited during consent\n');
-    await followConsent(url);
-    await terminal.waitFor(/Keep the refresh token how\?/);
+    await changeOutputThenConsent(terminal, path('token.json'), 'edited during consent\n');
     terminal.type('kept.json\r');
     const result = await terminal.exit;
     expect(result.code).toBe(1);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { followConsent } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
-import { runOnTerminal } from '../helpers/pty.js';
+import { changeOutputThenConsent, runOnTerminal } from '../helpers/pty.js';
 
 /**
  * A refresh token Google issued is never dropped silently (SPEC "When a token Google issued cannot
@@ -89,10 +89,7 @@ describe('stdout whose reader has gone (EPIPE)', () => {
 describe('Ctrl-C at "Keep the refresh token how?"', () => {
   it('keeps it the non-interactive way, says where, and exits 130', async () => {
     const terminal = runOnTerminal(['mint', '--no-open'], { cwd: h.workspace.dir, env: env() });
-    const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
-    writeFileSync(path('token.json'), '{}\n');
-    await followConsent(url);
-    await terminal.waitFor(/Keep the refresh token how\?/);
+    await changeOutputThenConsent(terminal, path('token.json'));
     terminal.type('\u0003');
     const result = await terminal.exit;
     expect(result.code).toBe(130);

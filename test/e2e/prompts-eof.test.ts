@@ -1,10 +1,9 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { followConsent } from '../helpers/browser.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { mintTokenFile } from '../helpers/mint.js';
-import { runOnTerminal } from '../helpers/pty.js';
+import { changeOutputThenConsent, runOnTerminal } from '../helpers/pty.js';
 
 /**
  * Issue 19, item 3: Ctrl-D (end of input) at a question is an answer. Before, the prompt never
@@ -59,10 +58,7 @@ describe('Ctrl-D at a question', () => {
 
   it('at "Keep the refresh token how?": kept beside the output (the off-terminal default), exit 1', async () => {
     const terminal = onTerminal(['mint', '--no-open']);
-    const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
-    writeFileSync(join(h.workspace.dir, 'token.json'), '{}\n');
-    await followConsent(url);
-    await terminal.waitFor(/Keep the refresh token how\?/);
+    await changeOutputThenConsent(terminal, join(h.workspace.dir, 'token.json'));
     terminal.type(CTRL_D);
     const result = await terminal.exit;
     expect(result.code).toBe(1);

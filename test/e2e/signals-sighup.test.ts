@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { followConsent } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
-import { runOnTerminal } from '../helpers/pty.js';
+import { changeOutputThenConsent, runOnTerminal } from '../helpers/pty.js';
 
 /**
  * Issue 19, item 4, with real signals: SIGHUP (a closed terminal, a dropped SSH session) is
@@ -80,10 +80,7 @@ describe('SIGHUP', () => {
   it('at "Keep the refresh token how?": kept beside the output, exit 130', async () => {
     const terminal = runOnTerminal(['mint', '--no-open'], { cwd: h.workspace.dir, env: env() });
     terminals.push(terminal);
-    const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
-    writeFileSync(path('token.json'), '{}\n');
-    await followConsent(url);
-    await terminal.waitFor(/Keep the refresh token how\?/);
+    await changeOutputThenConsent(terminal, path('token.json'));
     process.kill(cliUnder(terminal.pid), 'SIGHUP');
     const result = await terminal.exit;
     expect(result.code).toBe(130);
@@ -96,10 +93,7 @@ describe('SIGHUP', () => {
   it('the terminal itself closed at the rescue question: the token is kept beside the output', async () => {
     const terminal = runOnTerminal(['mint', '--no-open'], { cwd: h.workspace.dir, env: env() });
     terminals.push(terminal);
-    const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
-    writeFileSync(path('token.json'), '{}\n');
-    await followConsent(url);
-    await terminal.waitFor(/Keep the refresh token how\?/);
+    await changeOutputThenConsent(terminal, path('token.json'));
     const cli = cliUnder(terminal.pid);
     // Killing `script` closes the terminal's master side: the kernel sends SIGHUP to the CLI.
     process.kill(terminal.pid, 'SIGKILL');

@@ -1,29 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, TEST_ONLY_CERTIFICATE, type Emulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_ONLY_CERTIFICATE } from '../../src/emulator/index.js';
 import { xoauth2Response } from '../../src/core/xoauth2.js';
-import { lineClient, mintedWith } from '../helpers/mail.js';
+import { GMAIL_XOAUTH2_CHALLENGE, lineClient, mintedWith, useMailEmulator } from '../helpers/mail.js';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ behaviour: { account: 'you@gmail.com' } });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.messages.length = 0;
-  emulator.mailLogins.length = 0;
-});
-
-const CHALLENGE = 'eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==';
+const h = useMailEmulator();
 
 async function greeted() {
-  const imap = await lineClient(emulator.imapHostPort);
+  const imap = await lineClient(h.emulator.imapHostPort);
   expect(await imap.next()).toMatch(/^\* OK Gimap ready for requests from 127\.0\.0\.1 /);
   return imap;
 }
 
 async function sendThroughApi(accessToken: string, text: string): Promise<void> {
   const raw = Buffer.from(text).toString('base64url');
-  const sent = await fetch(`${emulator.origin}/gmail/v1/users/me/messages/send`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ raw }) });
+  const sent = await fetch(`${h.emulator.origin}/gmail/v1/users/me/messages/send`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ raw }) });
   expect(sent.status).toBe(200);
 }
 
@@ -38,10 +28,10 @@ describe("the emulator's IMAP, as imap.gmail.com answers", () => {
   });
 
   it('a gmail.send token: "+" with the JSON challenge, then NO [AUTHENTICATIONFAILED] after the empty line', async () => {
-    const token = await mintedWith(emulator, ['gmail.send', 'email']);
+    const token = await mintedWith(h.emulator, ['gmail.send', 'email']);
     const imap = await greeted();
     imap.send(`a1 AUTHENTICATE XOAUTH2 ${xoauth2Response('you@gmail.com', token.accessToken)}`);
-    expect(await imap.next()).toBe(`+ ${CHALLENGE}`);
+    expect(await imap.next()).toBe(`+ ${GMAIL_XOAUTH2_CHALLENGE}`);
     imap.send('');
     expect(await imap.next()).toBe('a1 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)');
     imap.send('a2 SELECT INBOX');
@@ -57,7 +47,7 @@ describe("the emulator's IMAP, as imap.gmail.com answers", () => {
   });
 
   it('a full-mail token logs in (also without SASL-IR), and INBOX holds what the account sent by API and SMTP, fetchable by UID', async () => {
-    const token = await mintedWith(emulator, ['full', 'email']);
+    const token = await mintedWith(h.emulator, ['full', 'email']);
     await sendThroughApi(token.accessToken, 'To: a@example.org\r\nSubject: one\r\nFrom: you@gmail.com\r\n\r\nFirst.\r\n');
     await sendThroughApi(token.accessToken, 'To: b@example.org\nSubject: two\n\nSecond.\n');
     const imap = await greeted();
@@ -80,7 +70,7 @@ describe("the emulator's IMAP, as imap.gmail.com answers", () => {
     imap.send('a5 LOGOUT');
     expect(await imap.until(/^a5 /)).toEqual(['* BYE LOGOUT Requested', 'a5 OK 73 good day (Success)']);
     await imap.closed();
-    expect(emulator.mailLogins).toEqual([{ protocol: 'imap', user: 'you@gmail.com', token: token.accessToken, accepted: true }]);
+    expect(h.emulator.mailLogins).toEqual([{ protocol: 'imap', user: 'you@gmail.com', token: token.accessToken, accepted: true }]);
   });
 
   it('STARTTLS with the test-only certificate', async () => {

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, TEST_ONLY_CERTIFICATE, type Emulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_ONLY_CERTIFICATE } from '../../src/emulator/index.js';
 import { xoauth2Response } from '../../src/core/xoauth2.js';
-import { lineClient, mintedWith } from '../helpers/mail.js';
+import { GMAIL_XOAUTH2_CHALLENGE, lineClient, mintedWith, useMailEmulator } from '../helpers/mail.js';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ behaviour: { account: 'you@gmail.com' } });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.messages.length = 0;
-  emulator.mailLogins.length = 0;
-});
-
-const CHALLENGE = 'eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==';
+const h = useMailEmulator();
 
 async function greeted() {
-  const smtp = await lineClient(emulator.smtpHostPort);
+  const smtp = await lineClient(h.emulator.smtpHostPort);
   expect(await smtp.next()).toMatch(/^220 smtp\.gmail\.com ESMTP \S+ - gsmtp$/);
   smtp.send('EHLO localhost');
   return { smtp, ehlo: await smtp.until(/^250 /) };
@@ -31,7 +21,7 @@ describe("the emulator's SMTP, as smtp.gmail.com answers", () => {
   });
 
   it('takes XOAUTH2 with a live full-mail token of the account, and a message sent appears among the messages', async () => {
-    const token = await mintedWith(emulator, ['full', 'email']);
+    const token = await mintedWith(h.emulator, ['full', 'email']);
     const { smtp } = await greeted();
     smtp.send(`AUTH XOAUTH2 ${xoauth2Response('you@gmail.com', token.accessToken)}`);
     expect(await smtp.next()).toBe('235 2.7.0 Accepted');
@@ -44,20 +34,20 @@ describe("the emulator's SMTP, as smtp.gmail.com answers", () => {
     smtp.send('QUIT');
     expect(await smtp.next()).toMatch(/^221 /);
     await smtp.closed();
-    expect(emulator.messages).toHaveLength(1);
-    expect(emulator.messages[0]).toMatchObject({ account: 'you@gmail.com', message: 'To: friend@example.org\r\nSubject: over SMTP\r\n\r\n.a dotted line\r\n' });
-    const listed = (await (await fetch(`${emulator.origin}/emulator/v1/messages`)).json()) as { message: string }[];
-    expect(listed.map((m) => m.message)).toEqual([emulator.messages[0]?.message]);
+    expect(h.emulator.messages).toHaveLength(1);
+    expect(h.emulator.messages[0]).toMatchObject({ account: 'you@gmail.com', message: 'To: friend@example.org\r\nSubject: over SMTP\r\n\r\n.a dotted line\r\n' });
+    const listed = (await (await fetch(`${h.emulator.origin}/emulator/v1/messages`)).json()) as { message: string }[];
+    expect(listed.map((m) => m.message)).toEqual([h.emulator.messages[0]?.message]);
   });
 
   it.each([
     ['a gmail.send token', ['gmail.send', 'email'], 'you@gmail.com'],
     ['a full-mail token named for another account', ['full', 'email'], 'someone-else@gmail.com'],
   ])('refuses %s: 334 with the JSON challenge, then 535-5.7.8 after the empty line', async (_name, scopes, user) => {
-    const token = await mintedWith(emulator, scopes);
+    const token = await mintedWith(h.emulator, scopes);
     const { smtp } = await greeted();
     smtp.send(`AUTH XOAUTH2 ${xoauth2Response(user, token.accessToken)}`);
-    expect(await smtp.next()).toBe(`334 ${CHALLENGE}`);
+    expect(await smtp.next()).toBe(`334 ${GMAIL_XOAUTH2_CHALLENGE}`);
     smtp.send('');
     expect(await smtp.until(/^535 /)).toEqual([
       '535-5.7.8 Username and Password not accepted. Learn more at',
@@ -66,17 +56,17 @@ describe("the emulator's SMTP, as smtp.gmail.com answers", () => {
     smtp.send('MAIL FROM:<you@gmail.com>');
     expect(await smtp.next()).toMatch(/^530-5\.7\.0 /);
     smtp.close();
-    expect(emulator.mailLogins).toEqual([{ protocol: 'smtp', user, token: token.accessToken, accepted: false }]);
+    expect(h.emulator.mailLogins).toEqual([{ protocol: 'smtp', user, token: token.accessToken, accepted: false }]);
   });
 
   it('refuses a revoked token, and a password', async () => {
-    const token = await mintedWith(emulator, ['full', 'email']);
-    emulator.revokeAll();
+    const token = await mintedWith(h.emulator, ['full', 'email']);
+    h.emulator.revokeAll();
     const { smtp } = await greeted();
     smtp.send('AUTH XOAUTH2');
     expect(await smtp.next()).toBe('334 ');
     smtp.send(xoauth2Response('you@gmail.com', token.accessToken));
-    expect(await smtp.next()).toBe(`334 ${CHALLENGE}`);
+    expect(await smtp.next()).toBe(`334 ${GMAIL_XOAUTH2_CHALLENGE}`);
     smtp.send('');
     await smtp.until(/^535 /);
     smtp.send('AUTH PLAIN AHlvdUBnbWFpbC5jb20AcGFzc3dvcmQ=');
@@ -97,7 +87,7 @@ describe("the emulator's SMTP, as smtp.gmail.com answers", () => {
   });
 
   it('refuses a message over its size limit with 552 and keeps nothing', async () => {
-    const token = await mintedWith(emulator, ['full', 'email']);
+    const token = await mintedWith(h.emulator, ['full', 'email']);
     const { smtp } = await greeted();
     smtp.send(`AUTH XOAUTH2 ${xoauth2Response('you@gmail.com', token.accessToken)}`);
     await smtp.next();
@@ -110,7 +100,7 @@ describe("the emulator's SMTP, as smtp.gmail.com answers", () => {
     smtp.send('.');
     expect(await smtp.next()).toMatch(/^552 /);
     smtp.close();
-    expect(emulator.messages).toEqual([]);
+    expect(h.emulator.messages).toEqual([]);
   });
 
   it('drops a connection that sends a line longer than 8 KiB', async () => {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 import { childEnvironment } from './environment.js';
+import { watchStderr } from './stderr-watch.js';
 
 export const BIN = fileURLToPath(new URL('../../dist/cli/gmail-token.cjs', import.meta.url));
 
@@ -48,33 +49,18 @@ export function runCli(args: string[], options: CliOptions = {}): CliRun {
   endWithTest(child);
   let stdout = '';
   let stderr = '';
-  const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  const watch = watchStderr(() => stderr, () => exit);
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
-    for (const waiter of [...waiters]) {
-      const match = stderr.match(waiter.pattern);
-      if (match) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(match);
-      }
-    }
+    watch.grew(stderr);
   });
   if (options.input !== undefined) child.stdin?.end(options.input);
   else if (!options.keepStdinOpen) child.stdin?.end();
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  const waitForStderr = (pattern: RegExp): Promise<RegExpMatchArray> => {
-    const match = stderr.match(pattern);
-    if (match) return Promise.resolve(match);
-    return Promise.race([
-      new Promise<RegExpMatchArray>((resolve) => waiters.push({ pattern, resolve })),
-      exit.then((result) => {
-        throw new Error(`CLI exited (${result.code}) before printing ${pattern}; stderr:\n${result.stderr}`);
-      }),
-    ]);
-  };
+  const waitForStderr = watch.waitFor;
   return {
     child,
     stdout: () => stdout,

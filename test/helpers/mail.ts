@@ -1,13 +1,36 @@
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import type { Emulator } from '../../src/emulator/index.js';
-import { mintToken } from '../../src/oauth/mint.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { expandScopes } from '../../src/core/scopes.js';
-import { mintEffects, mintRequestFor } from './mint.js';
+import { mintInProcess } from './mint.js';
 
 /** A token minted in-process from the emulator for its current account, with these short scope names. */
 export async function mintedWith(emulator: Emulator, scopes: string[]) {
-  return mintToken(mintRequestFor(emulator, { scopes: expandScopes(scopes) }), mintEffects());
+  return mintInProcess(emulator, { scopes: expandScopes(scopes) });
+}
+
+/**
+ * What smtp.gmail.com and imap.gmail.com send before refusing a token: base64 of
+ * {"status":"400","schemes":"Bearer","scope":"https://mail.google.com/"}.
+ */
+export const GMAIL_XOAUTH2_CHALLENGE = 'eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==';
+
+/**
+ * One emulator for the file, its account you@gmail.com (a Gmail address, as the mail servers
+ * expect), with the messages and mail logins it took cleared before each test.
+ */
+export function useMailEmulator(): { emulator: Emulator } {
+  const h = {} as { emulator: Emulator };
+  beforeAll(async () => {
+    h.emulator = await startEmulator({ behaviour: { account: 'you@gmail.com' } });
+  });
+  afterAll(() => h.emulator.close());
+  beforeEach(() => {
+    h.emulator.messages.length = 0;
+    h.emulator.mailLogins.length = 0;
+  });
+  return h;
 }
 
 /** A raw line client for SMTP and IMAP servers: what a test sends and reads, byte for byte. */

@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCredentials } from '../../src/core/credentials.js';
 import { resolveEndpoints } from '../../src/core/endpoints.js';
+import { tokenJson, type MintedToken } from '../../src/core/output.js';
 import type { Emulator } from '../../src/emulator/index.js';
-import type { MintEffects, MintRequest } from '../../src/oauth/mint.js';
+import { mintToken, type MintEffects, type MintRequest } from '../../src/oauth/mint.js';
 import { followConsent } from './browser.js';
+import type { Harness } from './harness.js';
 import { runInProcess } from './run-cli.js';
 
 /** Mints a token.json in `dir` through the real CLI (in this process) and the emulator; returns its contents. */
@@ -43,4 +45,22 @@ export function mintEffects(overrides: Partial<MintEffects> = {}): MintEffects &
     now: () => new Date('2026-11-27T12:00:00Z'),
     ...overrides,
   };
+}
+
+/** A token minted in this process from the emulator (gmail.send by its Desktop client unless overridden). */
+export function mintInProcess(emulator: Emulator, overrides: Partial<MintRequest> = {}): Promise<MintedToken> {
+  return mintToken(mintRequestFor(emulator, overrides), mintEffects());
+}
+
+/**
+ * A token minted in this process and written, as mint writes it (0600), to token.json in the
+ * test's folder; the emulator's record of the mint is cleared so a test sees only its own requests.
+ */
+export async function writeMintedToken(h: Harness): Promise<{ minted: MintedToken; path: string; written: string }> {
+  const minted = await mintInProcess(h.emulator);
+  const path = join(h.workspace.dir, 'token.json');
+  const written = tokenJson(minted);
+  writeFileSync(path, written, { mode: 0o600 });
+  h.emulator.received.length = 0;
+  return { minted, path, written };
 }

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { followConsent } from './browser.js';
 import { BIN, endWithTest } from './cli.js';
 import { childEnvironment } from './environment.js';
 
@@ -56,4 +58,16 @@ export function runOnTerminal(args: string[], options: { cwd: string; env?: Reco
     },
     exit,
   };
+}
+
+/**
+ * For a mint on `terminal`: writes `content` to `outputFile` while consent is being given (so the
+ * output changed and mint must not overwrite it), gives consent, and waits until mint asks the
+ * person "Keep the refresh token how?".
+ */
+export async function changeOutputThenConsent(terminal: ReturnType<typeof runOnTerminal>, outputFile: string, content = '{}\n'): Promise<void> {
+  const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
+  writeFileSync(outputFile, content);
+  await followConsent(url);
+  await terminal.waitFor(/Keep the refresh token how\?/);
 }

@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import type { CliIo, CliSignal } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { childEnvironment } from './environment.js';
+import { watchStderr } from './stderr-watch.js';
 
 export interface InProcessOptions {
   /** The run's working folder (default: the test runner's); relative paths are taken from it. */
@@ -72,17 +73,9 @@ function collector(onText: (all: string) => void): { stream: PassThrough; text()
  * into each other. A test switches between this and runCli by changing the one call.
  */
 export function runInProcess(args: string[], options: InProcessOptions = {}): InProcessRun {
-  const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  const watch = watchStderr(() => stderr.text(), () => exit);
   const stdout = collector(() => undefined);
-  const stderr = collector((text) => {
-    for (const waiter of [...waiters]) {
-      const match = text.match(waiter.pattern);
-      if (match) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(match);
-      }
-    }
-  });
+  const stderr = collector((text) => watch.grew(text));
   const stdin = new PassThrough();
   const signals = new EventEmitter();
   let settle: (result: { code: number | null; signal: CliSignal | null }) => void = () => undefined;
@@ -122,16 +115,7 @@ export function runInProcess(args: string[], options: InProcessOptions = {}): In
     if (signals.listenerCount(signal) === 0) settle({ code: null, signal });
     else signals.emit(signal);
   };
-  const waitForStderr = (pattern: RegExp): Promise<RegExpMatchArray> => {
-    const match = stderr.text().match(pattern);
-    if (match) return Promise.resolve(match);
-    return Promise.race([
-      new Promise<RegExpMatchArray>((resolve) => waiters.push({ pattern, resolve })),
-      exit.then((result) => {
-        throw new Error(`CLI exited (${result.code}) before printing ${pattern}; stderr:\n${result.stderr}`);
-      }),
-    ]);
-  };
+  const waitForStderr = watch.waitFor;
   return {
     child: {
       stdin,

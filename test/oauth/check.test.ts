@@ -1,13 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resolveEndpoints, type GoogleEndpoints } from '../../src/core/endpoints.js';
+import { describe, expect, it } from 'vitest';
 import { FlowError } from '../../src/core/errors.js';
 import type { StoredToken } from '../../src/core/stored-token.js';
-import { checkToken, type CheckReport } from '../../src/oauth/check.js';
-import { mintToken } from '../../src/oauth/mint.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
-import { mintEffects, mintRequestFor } from '../helpers/mint.js';
+import { useCheckFlow } from '../helpers/check.js';
+import { useStubGoogle } from '../helpers/stub-google.js';
 
 /** What `check` reports and how its test message is sent (src/oauth/check.ts, gmail.ts), in this process. */
 const h = useEmulatorHarness();
@@ -18,40 +14,12 @@ const EMAIL = 'https://www.googleapis.com/auth/userinfo.email';
 const NOW = new Date('2026-11-27T12:00:00Z');
 const HOUR = 3600_000;
 
-/** Google in a documented case the emulator does not play: answers `answer(path)` as JSON. */
-let stubAnswer: (path: string) => { status: number; body: unknown } = () => ({ status: 404, body: {} });
-let stub: Server;
-let stubOrigin: string;
-beforeAll(async () => {
-  stub = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const { status, body } = stubAnswer(new URL(req.url ?? '/', 'http://stub').pathname);
-    res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-  });
-  await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
-  stubOrigin = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => stub.close(() => resolve())));
+/** Google in a documented case the emulator does not play. */
+const google = useStubGoogle();
 
-const endpoints = (overrides: Partial<GoogleEndpoints> = {}): GoogleEndpoints => ({ ...resolveEndpoints({ emulatorHost: h.emulator.hostPort }), ...overrides });
-
-async function mint(scopes: string[]): Promise<StoredToken & { refreshToken: string }> {
-  const token = await mintToken(mintRequestFor(h.emulator, { scopes }), mintEffects());
-  h.emulator.received.length = 0;
-  return { source: 'token.json', refreshToken: token.refreshToken };
-}
-
-function check(stored: StoredToken, options: { sendTestTo?: string; now?: Date; endpoints?: GoogleEndpoints } = {}): Promise<CheckReport> {
-  const { clientId, clientSecret } = h.emulator.defaultClient;
-  return checkToken({ stored, secrets: { clientId, clientSecret }, endpoints: options.endpoints ?? endpoints(), sendTestTo: options.sendTestTo, now: () => options.now ?? NOW });
-}
+const { endpoints, mint, check, sent } = useCheckFlow(h, NOW);
 
 const askedUserinfo = () => h.emulator.received.filter((r) => r.path.endsWith('/userinfo')).length;
-/** The messages the emulator took since the test began (it keeps them for the whole file). */
-let sentBefore = 0;
-const sent = () => h.emulator.messages.slice(sentBefore);
-beforeEach(() => {
-  sentBefore = h.emulator.messages.length;
-});
 
 describe('check reports', () => {
   it('a sending token: ok, its scopes and client, the stored account when Google names none, and no test message unless asked', async () => {
@@ -92,8 +60,8 @@ describe('check reports', () => {
     const stored = { ...(await mint([SEND, EMAIL])), account: 'stale@example.com' };
     expect((await check(stored)).account).toBe('tester@example.com');
     expect(askedUserinfo()).toBe(0);
-    stubAnswer = () => ({ status: 200, body: { scope: `${SEND} ${EMAIL}` } });
-    const viaUserinfo = await check(stored, { endpoints: endpoints({ tokeninfo: `${stubOrigin}/tokeninfo` }) });
+    google.answer(() => ({ status: 200, body: { scope: `${SEND} ${EMAIL}` } }));
+    const viaUserinfo = await check(stored, { endpoints: endpoints({ tokeninfo: `${google.origin()}/tokeninfo` }) });
     expect(viaUserinfo.account).toBe('tester@example.com');
     expect(viaUserinfo.client_id).toBe(h.emulator.defaultClient.clientId);
     expect(askedUserinfo()).toBe(1);
@@ -101,17 +69,17 @@ describe('check reports', () => {
 
   it('an address userinfo does not give (refused, or not a string) leaves the stored account', async () => {
     const stored = { ...(await mint([SEND])), account: 'kept@example.com' };
-    stubAnswer = (path) => ({ status: 200, body: path === '/tokeninfo' ? { scope: `${SEND} email`, aud: 'from-tokeninfo' } : { email: 7 } });
-    const refused = await check(stored, { endpoints: endpoints({ tokeninfo: `${stubOrigin}/tokeninfo` }) });
+    google.answer((path) => ({ status: 200, body: path === '/tokeninfo' ? { scope: `${SEND} email`, aud: 'from-tokeninfo' } : { email: 7 } }));
+    const refused = await check(stored, { endpoints: endpoints({ tokeninfo: `${google.origin()}/tokeninfo` }) });
     expect(refused).toMatchObject({ account: 'kept@example.com', client_id: 'from-tokeninfo', scopes: [SEND, 'email'] });
     expect(askedUserinfo()).toBe(1);
-    const notString = await check(stored, { endpoints: endpoints({ tokeninfo: `${stubOrigin}/tokeninfo`, userinfo: `${stubOrigin}/userinfo` }) });
+    const notString = await check(stored, { endpoints: endpoints({ tokeninfo: `${google.origin()}/tokeninfo`, userinfo: `${google.origin()}/userinfo` }) });
     expect(notString.account).toBe('kept@example.com');
   });
 
   it('tokeninfo failing fails the check, in one line', async () => {
-    stubAnswer = () => ({ status: 400, body: { error: 'invalid_token', error_description: 'Invalid Value' } });
-    const failure = check(await mint([SEND]), { endpoints: endpoints({ tokeninfo: `${stubOrigin}/tokeninfo` }) });
+    google.answer(() => ({ status: 400, body: { error: 'invalid_token', error_description: 'Invalid Value' } }));
+    const failure = check(await mint([SEND]), { endpoints: endpoints({ tokeninfo: `${google.origin()}/tokeninfo` }) });
     await expect(failure).rejects.toBeInstanceOf(FlowError);
     await expect(failure).rejects.toThrow(/^Asking Google what the token grants failed: Google answered invalid_token \(Invalid Value\)\.$/);
   });

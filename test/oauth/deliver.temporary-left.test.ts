@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolveEndpoints } from '../../src/core/endpoints.js';
-import { renderOutput, type MintedToken } from '../../src/core/output.js';
+import { renderOutput } from '../../src/core/output.js';
 import { deliverToken } from '../../src/oauth/deliver.js';
 import { TemporaryLeftError } from '../../src/oauth/write-time.js';
+import { FAKE_TOKEN } from '../helpers/fake-token.js';
 import { makeWorkspace } from '../helpers/workspace.js';
 
 /**
@@ -21,17 +22,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...real, default: { ...real, unlink }, unlink };
 });
 
-const FAKE: MintedToken = {
-  clientId: 'id.apps.googleusercontent.com',
-  clientSecret: 'GOCSPX-client-secret',
-  refreshToken: '1//refresh-token-SECRET',
-  accessToken: 'ya29.access-token-SECRET',
-  tokenUri: 'https://oauth2.googleapis.com/token',
-  scopes: ['https://www.googleapis.com/auth/gmail.send'],
-  expiry: new Date('2026-11-27T13:00:00Z'),
-  account: 'tester@example.com',
-};
-
 let workspace: ReturnType<typeof makeWorkspace>;
 beforeEach(() => {
   workspace = makeWorkspace();
@@ -47,13 +37,13 @@ describe('a new token.json whose temporary copy stays', () => {
     const path = join(workspace.dir, 'token.json');
     const warned: string[] = [];
     const keep = { askLine: () => Promise.reject(new Error('no question')), say: () => undefined, warn: (line: string) => void warned.push(line), emit: async () => undefined, temporaryFolder: workspace.dir };
-    const unwritten = { token: FAKE, format: 'json' as const, prefix: 'GMAIL_API_', path, endpoints: resolveEndpoints({}) };
+    const unwritten = { token: FAKE_TOKEN, format: 'json' as const, prefix: 'GMAIL_API_', path, endpoints: resolveEndpoints({}) };
     const error = await deliverToken({ format: 'json', prefix: 'GMAIL_API_', path, force: false, before: undefined, ifUnwritable: 'beside' }, unwritten, keep).catch((caught: Error) => caught);
 
     expect(error).toBeInstanceOf(TemporaryLeftError);
     const [copy] = readdirSync(workspace.dir).filter((name) => name.endsWith('.tmp'));
     expect((error as Error).message).toBe(`${path} was written. The temporary file ${join(workspace.dir, copy as string)} holds a secret and could not be removed (EPERM: permission denied): delete it.`);
-    expect(readFileSync(path, 'utf8')).toBe(renderOutput('json', FAKE, 'GMAIL_API_'));
+    expect(readFileSync(path, 'utf8')).toBe(renderOutput('json', FAKE_TOKEN, 'GMAIL_API_'));
     expect(readdirSync(workspace.dir).filter((name) => name.includes('rescued'))).toEqual([]);
     expect(warned).toEqual([]);
   });

@@ -1,16 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resolveEndpoints, type GoogleEndpoints } from '../../src/core/endpoints.js';
+import { describe, expect, it } from 'vitest';
 import { FlowError } from '../../src/core/errors.js';
 import { rfc2822Date } from '../../src/core/message.js';
-import type { StoredToken } from '../../src/core/stored-token.js';
-import { checkToken, type CheckReport } from '../../src/oauth/check.js';
 import { sendTestMessage } from '../../src/oauth/gmail.js';
-import { mintToken } from '../../src/oauth/mint.js';
 import { refreshAccess } from '../../src/oauth/refresh.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
-import { mintEffects, mintRequestFor } from '../helpers/mint.js';
+import { useCheckFlow } from '../helpers/check.js';
+import { useStubGoogle } from '../helpers/stub-google.js';
 import { freePort } from '../helpers/workspace.js';
 
 /** What `check` reports and how its test message is sent (src/oauth/check.ts, gmail.ts), in this process. */
@@ -20,38 +15,10 @@ const SEND = 'https://www.googleapis.com/auth/gmail.send';
 const EMAIL = 'https://www.googleapis.com/auth/userinfo.email';
 const NOW = new Date('2026-11-27T12:00:00Z');
 
-/** Google in a documented case the emulator does not play: answers `answer(path)` as JSON. */
-let stubAnswer: (path: string) => { status: number; body: unknown } = () => ({ status: 404, body: {} });
-let stub: Server;
-let stubOrigin: string;
-beforeAll(async () => {
-  stub = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const { status, body } = stubAnswer(new URL(req.url ?? '/', 'http://stub').pathname);
-    res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-  });
-  await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
-  stubOrigin = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => stub.close(() => resolve())));
+/** Google in a documented case the emulator does not play. */
+const google = useStubGoogle();
 
-const endpoints = (overrides: Partial<GoogleEndpoints> = {}): GoogleEndpoints => ({ ...resolveEndpoints({ emulatorHost: h.emulator.hostPort }), ...overrides });
-
-async function mint(scopes: string[]): Promise<StoredToken & { refreshToken: string }> {
-  const token = await mintToken(mintRequestFor(h.emulator, { scopes }), mintEffects());
-  h.emulator.received.length = 0;
-  return { source: 'token.json', refreshToken: token.refreshToken };
-}
-
-function check(stored: StoredToken, options: { sendTestTo?: string; now?: Date; endpoints?: GoogleEndpoints } = {}): Promise<CheckReport> {
-  const { clientId, clientSecret } = h.emulator.defaultClient;
-  return checkToken({ stored, secrets: { clientId, clientSecret }, endpoints: options.endpoints ?? endpoints(), sendTestTo: options.sendTestTo, now: () => options.now ?? NOW });
-}
-/** The messages the emulator took since the test began (it keeps them for the whole file). */
-let sentBefore = 0;
-const sent = () => h.emulator.messages.slice(sentBefore);
-beforeEach(() => {
-  sentBefore = h.emulator.messages.length;
-});
+const { endpoints, mint, check, sent } = useCheckFlow(h, NOW);
 
 describe('the test message', () => {
   it('is sent from the account to the address given, and its Gmail id reported', async () => {
@@ -98,8 +65,8 @@ describe('the test message', () => {
       await expect(refused).rejects.toThrow(
         /^Gmail cannot send from this account \(400 failedPrecondition: Mail service not enabled\): it has no Gmail mailbox, or Gmail is turned off for it\. Mint with an account that has Gmail\.$/,
       );
-      stubAnswer = () => ({ status: 200, body: { id: 7 } });
-      await expect(sendTestMessage(sender, `${stubOrigin}/send`, message)).rejects.toThrow(/^Gmail accepted the message but sent no id back\.$/);
+      google.answer(() => ({ status: 200, body: { id: 7 } }));
+      await expect(sendTestMessage(sender, `${google.origin()}/send`, message)).rejects.toThrow(/^Gmail accepted the message but sent no id back\.$/);
     });
   });
 });

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveEndpoints } from '../../src/core/endpoints.js';
 import { fileProtection } from '../../src/core/file-protection.js';
-import type { MintedToken } from '../../src/core/output.js';
 import { writeFailed } from '../../src/oauth/files.js';
 import { keepUnwrittenToken, type KeepEffects, type Unwritten } from '../../src/oauth/keep-token.js';
+import { FAKE_TOKEN } from '../helpers/fake-token.js';
 import { makeWorkspace } from '../helpers/workspace.js';
 
 /**
@@ -15,16 +15,6 @@ import { makeWorkspace } from '../helpers/workspace.js';
  * moved now, not "where it belongs" some day.
  */
 
-const FAKE: MintedToken = {
-  clientId: 'id.apps.googleusercontent.com',
-  clientSecret: 'GOCSPX-client-secret',
-  refreshToken: '1//refresh-token-SECRET',
-  accessToken: 'ya29.access-token-SECRET',
-  tokenUri: 'https://oauth2.googleapis.com/token',
-  scopes: ['https://www.googleapis.com/auth/gmail.send'],
-  expiry: new Date('2026-11-27T13:00:00Z'),
-  account: 'tester@example.com',
-};
 const FULL = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 
 let workspace: ReturnType<typeof makeWorkspace>;
@@ -33,7 +23,7 @@ beforeEach(() => {
 });
 afterEach(() => workspace.cleanup());
 
-const unwritten = (path: string): Unwritten => ({ token: FAKE, format: 'json', prefix: 'GMAIL_API_', path, endpoints: resolveEndpoints({}) });
+const unwritten = (path: string): Unwritten => ({ token: FAKE_TOKEN, format: 'json', prefix: 'GMAIL_API_', path, endpoints: resolveEndpoints({}) });
 
 function effects(platform: NodeJS.Platform): KeepEffects {
   return {

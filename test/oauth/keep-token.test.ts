@@ -6,9 +6,9 @@ import { FlowError, InterruptedError } from '../../src/core/errors.js';
 import { renderOutput, type MintedToken } from '../../src/core/output.js';
 import { writeFailed } from '../../src/oauth/files.js';
 import { keepUnwrittenToken, type KeepEffects, type Unwritten } from '../../src/oauth/keep-token.js';
-import { mintToken } from '../../src/oauth/mint.js';
+import { FAKE_TOKEN } from '../helpers/fake-token.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
-import { mintEffects, mintRequestFor } from '../helpers/mint.js';
+import { mintInProcess } from '../helpers/mint.js';
 import { freePort } from '../helpers/workspace.js';
 import { rejectionOf } from '../helpers/usage.js';
 
@@ -19,24 +19,13 @@ import { rejectionOf } from '../helpers/usage.js';
  */
 const h = useEmulatorHarness();
 
-const FAKE: MintedToken = {
-  clientId: 'id.apps.googleusercontent.com',
-  clientSecret: 'GOCSPX-client-secret',
-  refreshToken: '1//refresh-token-SECRET',
-  accessToken: 'ya29.access-token-SECRET',
-  tokenUri: 'https://oauth2.googleapis.com/token',
-  scopes: ['https://www.googleapis.com/auth/gmail.send'],
-  expiry: new Date('2026-11-27T13:00:00Z'),
-  account: 'tester@example.com',
-};
-
 const at = (name: string): string => join(h.workspace.dir, name);
 const emulatorEndpoints = (): GoogleEndpoints => resolveEndpoints({ emulatorHost: h.emulator.hostPort });
 /** Nothing listens there: revoking fails with a refused connection. */
 const deadEndpoints = async (): Promise<GoogleEndpoints> => resolveEndpoints({ emulatorHost: `127.0.0.1:${await freePort()}` });
 
 function unwritten(path: string, overrides: Partial<Unwritten> = {}): Unwritten {
-  return { token: FAKE, format: 'json', prefix: 'GMAIL_API_', path, endpoints: emulatorEndpoints(), ...overrides };
+  return { token: FAKE_TOKEN, format: 'json', prefix: 'GMAIL_API_', path, endpoints: emulatorEndpoints(), ...overrides };
 }
 
 /** Effects that record what people were told; the question is answered from `answers`, in turn. */
@@ -75,9 +64,7 @@ function expectKeptFile(file: string, expected: string): void {
   expect(statSync(file).nlink).toBe(1);
 }
 
-async function mintLive(): Promise<MintedToken> {
-  return mintToken(mintRequestFor(h.emulator), mintEffects());
-}
+const mintLive = (): Promise<MintedToken> => mintInProcess(h.emulator);
 
 async function refreshes(token: MintedToken): Promise<boolean> {
   const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token.refreshToken, client_id: token.clientId, client_secret: token.clientSecret });
@@ -103,13 +90,13 @@ describe('beside the output (the default)', () => {
     const error = await ending(keepUnwrittenToken(writeFailed(path, WHY_FULL), unwritten(path), 'beside', run.fx));
     const [kept = 'missing'] = readdirSync(h.workspace.dir).filter((name) => name !== 'credentials.json');
     expect(kept).toMatch(/^token\.rescued-[0-9a-f]{6}\.json$/);
-    expectKeptFile(at(kept), renderOutput('json', FAKE, 'GMAIL_API_'));
+    expectKeptFile(at(kept), renderOutput('json', FAKE_TOKEN, 'GMAIL_API_'));
     expect(run.warned).toEqual([`Google issued a refresh token, but it was not written to ${path}: Could not write ${path} (ENOSPC: the disk is full); nothing was changed.`]);
     expect(error).toBeInstanceOf(FlowError);
     expect(error).not.toBeInstanceOf(InterruptedError);
     expect(error.message).toBe(`The refresh token was not written to ${path}; ${KEPT_BESIDE(at(kept), 'token.json')}`);
     expect(run.said).toEqual([]);
-    expectNoSecret(FAKE, run.warned, error.message);
+    expectNoSecret(FAKE_TOKEN, run.warned, error.message);
   });
 
   it('keeps env lines with their prefix, and names stdout when stdout was the output', async () => {
@@ -118,7 +105,7 @@ describe('beside the output (the default)', () => {
     const failure = new FlowError('stdout could not be written (EPIPE: whatever read it has closed it)');
     const error = await ending(keepUnwrittenToken(failure, unwritten(path, { format: 'env', prefix: 'APP_', shownAs: 'stdout' }), 'beside', run.fx));
     const [kept = 'missing'] = readdirSync(h.workspace.dir).filter((name) => name.startsWith('.env.rescued-'));
-    expectKeptFile(at(kept), renderOutput('env', FAKE, 'APP_'));
+    expectKeptFile(at(kept), renderOutput('env', FAKE_TOKEN, 'APP_'));
     expect(readFileSync(at(kept), 'utf8')).toContain('APP_REFRESH_TOKEN=');
     expect(run.warned).toEqual([`Google issued a refresh token, but it was not written to stdout: ${failure.message}`]);
     expect(error.message).toBe(`The refresh token was not written to stdout; ${KEPT_BESIDE(at(kept), '.env')}`);
@@ -144,7 +131,7 @@ describe('when beside fails: a new private folder under the temporary folder, th
     expect(statSync(at(`system-tmp/${folder}`)).mode & 0o777).toBe(0o700);
     expect(readdirSync(at(`system-tmp/${folder}`))).toEqual(['token.json']);
     const file = at(`system-tmp/${folder}/token.json`);
-    expectKeptFile(file, renderOutput('json', FAKE, 'GMAIL_API_'));
+    expectKeptFile(file, renderOutput('json', FAKE_TOKEN, 'GMAIL_API_'));
     expect(run.warned).toHaveLength(2);
     expect(run.warned[1]).toMatch(
       new RegExp(`^It could not be kept beside the output either: Could not write ${at('gone/token')}\\.rescued-[0-9a-f]{6}\\.json \\(ENOENT: the folder is gone\\); nothing was changed\\.$`),
@@ -153,7 +140,7 @@ describe('when beside fails: a new private folder under the temporary folder, th
     expect(error.message).toBe(
       `The refresh token was not written to ${path}; it was written to ${file} (mode 0600) in the temporary folder, which the system empties after a while (macOS after days unused, Windows' Storage Sense): move it now.`,
     );
-    expectNoSecret(FAKE, run.warned, error.message);
+    expectNoSecret(FAKE_TOKEN, run.warned, error.message);
   });
 
   it('beside fails and the temporary folder is missing: the token is revoked at Google and dead', async () => {
@@ -197,7 +184,7 @@ describe('when beside fails: a new private folder under the temporary folder, th
         `^The refresh token was not written to ${path}; keeping it failed too \\(.*Revoking the token.*\\), so it is lost\\. The consent it came from can be removed at https://myaccount\\.google\\.com/permissions; run mint again\\.$`,
       ),
     );
-    expectNoSecret(FAKE, run.warned, error.message);
+    expectNoSecret(FAKE_TOKEN, run.warned, error.message);
   });
 });
 
@@ -206,7 +193,7 @@ describe('--if-unwritable stdout and revoke', () => {
     const path = at('token.json');
     const run = effects();
     const error = await ending(keepUnwrittenToken(writeFailed(path, WHY_FULL), unwritten(path, { format: 'shell', prefix: 'X_' }), 'stdout', run.fx));
-    expect(run.emitted).toEqual([renderOutput('shell', FAKE, 'X_')]);
+    expect(run.emitted).toEqual([renderOutput('shell', FAKE_TOKEN, 'X_')]);
     expect(error.message).toBe(`The refresh token was not written to ${path}; it was printed on stdout instead.`);
     expect(readdirSync(h.workspace.dir)).toEqual(['credentials.json']);
   });
@@ -218,7 +205,7 @@ describe('--if-unwritable stdout and revoke', () => {
     const error = await ending(keepUnwrittenToken(writeFailed(path, WHY_FULL), unwritten(path), 'stdout', run.fx));
     expect(run.warned[1]).toBe(`Nor on stdout: ${closed.message}.`);
     const [kept = 'missing'] = readdirSync(h.workspace.dir).filter((name) => /^token\.rescued-[0-9a-f]{6}\.json$/.test(name));
-    expectKeptFile(at(kept), renderOutput('json', FAKE, 'GMAIL_API_'));
+    expectKeptFile(at(kept), renderOutput('json', FAKE_TOKEN, 'GMAIL_API_'));
     expect(error.message).toBe(`The refresh token was not written to ${path}; ${KEPT_BESIDE(at(kept), 'token.json')}`);
   });
 
@@ -255,17 +242,17 @@ describe('the question on a terminal', () => {
     ]);
     expect(readFileSync(theirs, 'utf8')).toBe('theirs\n');
     expect(statSync(theirs).mode & 0o777).toBe(0o644);
-    expectKeptFile(at('kept.json'), renderOutput('json', FAKE, 'GMAIL_API_'));
+    expectKeptFile(at('kept.json'), renderOutput('json', FAKE_TOKEN, 'GMAIL_API_'));
     expect(error).toBeInstanceOf(FlowError);
     expect(error.message).toBe(`The refresh token was not written to ${path}; ${KEPT_IN(at('kept.json'))}`);
-    expectNoSecret(FAKE, run.said, run.warned, error.message);
+    expectNoSecret(FAKE_TOKEN, run.said, run.warned, error.message);
   });
 
   it('"-" prints it on stdout', async () => {
     const path = at('.env');
     const run = effects([' - ']);
     const error = await ending(keepUnwrittenToken(writeFailed(path, WHY_FULL), unwritten(path, { format: 'env' }), 'ask', run.fx));
-    expect(run.emitted).toEqual([renderOutput('env', FAKE, 'GMAIL_API_')]);
+    expect(run.emitted).toEqual([renderOutput('env', FAKE_TOKEN, 'GMAIL_API_')]);
     expect(error.message).toBe(`The refresh token was not written to ${path}; it was printed on stdout instead.`);
   });
 
@@ -286,7 +273,7 @@ describe('the question on a terminal', () => {
     expect(run.asked).toHaveLength(2);
     expect(run.warned[1]).toMatch(/Revoking the token/);
     expect(error.message).toBe(`The refresh token was not written to ${path}; ${KEPT_IN(at('kept.json'))}`);
-    expectKeptFile(at('kept.json'), renderOutput('json', FAKE, 'GMAIL_API_'));
+    expectKeptFile(at('kept.json'), renderOutput('json', FAKE_TOKEN, 'GMAIL_API_'));
   });
 
   it('Ctrl-C at the question still keeps the token beside, and ends as interrupted (130)', async () => {
@@ -294,7 +281,7 @@ describe('the question on a terminal', () => {
     const run = effects([new InterruptedError()]);
     const error = await ending(keepUnwrittenToken(writeFailed(path, WHY_FULL), unwritten(path), 'ask', run.fx));
     const [kept = 'missing'] = readdirSync(h.workspace.dir).filter((name) => /^token\.rescued-[0-9a-f]{6}\.json$/.test(name));
-    expectKeptFile(at(kept), renderOutput('json', FAKE, 'GMAIL_API_'));
+    expectKeptFile(at(kept), renderOutput('json', FAKE_TOKEN, 'GMAIL_API_'));
     expect(error).toBeInstanceOf(InterruptedError);
     expect(error.message).toBe(`Interrupted. The refresh token was not written to ${path}; ${KEPT_BESIDE(at(kept), 'token.json')}`);
   });

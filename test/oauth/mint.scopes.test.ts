@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { FlowError } from '../../src/core/errors.js';
-import { mintToken } from '../../src/oauth/mint.js';
-import { followConsent } from '../helpers/browser.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
-import { mintRequestFor } from '../helpers/mint.js';
+import { mintInProcess } from '../helpers/mint.js';
 
 const h = useEmulatorHarness();
 
 const SEND = 'https://www.googleapis.com/auth/gmail.send';
 const READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 
-function mint(scopes = [SEND]) {
-  return mintToken(mintRequestFor(h.emulator, { scopes }), {
-    openUrl: async (url) => void followConsent(url),
-    tell: () => undefined,
-    readPasted: () => Promise.reject(new Error('not in manual mode')),
-    signal: new AbortController().signal,
-    now: () => new Date(),
-  });
-}
+const mint = (scopes = [SEND]) => mintInProcess(h.emulator, { scopes });
 
 describe('the granted-scope check', () => {
   it('refuses a grant missing a requested scope, naming it, and returns nothing', async () => {

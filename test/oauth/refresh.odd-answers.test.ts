@@ -1,36 +1,24 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveEndpoints, type GoogleEndpoints } from '../../src/core/endpoints.js';
 import { FlowError } from '../../src/core/errors.js';
 import { failedCheckReport } from '../../src/oauth/check.js';
 import { refreshAccess } from '../../src/oauth/refresh.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
+import { useStubGoogle } from '../helpers/stub-google.js';
 
 /** What `check` reports and how its test message is sent (src/oauth/check.ts, gmail.ts), in this process. */
 const h = useEmulatorHarness();
 
-/** Google in a documented case the emulator does not play: answers `answer(path)` as JSON. */
-let stubAnswer: (path: string) => { status: number; body: unknown } = () => ({ status: 404, body: {} });
-let stub: Server;
-let stubOrigin: string;
-beforeAll(async () => {
-  stub = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const { status, body } = stubAnswer(new URL(req.url ?? '/', 'http://stub').pathname);
-    res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-  });
-  await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
-  stubOrigin = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => stub.close(() => resolve())));
+/** Google in a documented case the emulator does not play. */
+const google = useStubGoogle();
 
 const endpoints = (overrides: Partial<GoogleEndpoints> = {}): GoogleEndpoints => ({ ...resolveEndpoints({ emulatorHost: h.emulator.hostPort }), ...overrides });
 
 describe('refreshing, where Google answers oddly', () => {
   const stubbed = async (body: unknown) => {
-    stubAnswer = () => ({ status: 200, body });
+    google.answer(() => ({ status: 200, body }));
     const { clientId, clientSecret } = h.emulator.defaultClient;
-    return refreshAccess({ source: 'token.json', refreshToken: 'r' }, { clientId, clientSecret }, endpoints({ token: `${stubOrigin}/token` }));
+    return refreshAccess({ source: 'token.json', refreshToken: 'r' }, { clientId, clientSecret }, endpoints({ token: `${google.origin()}/token` }));
   };
 
   it('an answer without expires_in is taken to last an hour; one without an access token fails', async () => {

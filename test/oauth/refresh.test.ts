@@ -1,29 +1,21 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resolveEndpoints } from '../../src/core/endpoints.js';
 import { FlowError } from '../../src/core/errors.js';
-import { tokenJson, type MintedToken } from '../../src/core/output.js';
+import type { MintedToken } from '../../src/core/output.js';
 import type { StoredToken } from '../../src/core/stored-token.js';
 import { INVALID_RAPT_FAULT } from '../../src/emulator/routes-token.js';
-import { mintToken } from '../../src/oauth/mint.js';
 import { refreshAccess } from '../../src/oauth/refresh.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
-import { mintEffects, mintRequestFor } from '../helpers/mint.js';
+import { mintInProcess } from '../helpers/mint.js';
 
 const h = useEmulatorHarness();
 
 let minted: MintedToken;
-let path: string;
-let written: string;
 const endpoints = () => resolveEndpoints({ emulatorHost: h.emulator.hostPort });
 const secrets = () => ({ clientId: minted.clientId, clientSecret: minted.clientSecret });
 
 beforeEach(async () => {
-  minted = await mintToken(mintRequestFor(h.emulator), mintEffects());
-  path = join(h.workspace.dir, 'token.json');
-  written = tokenJson(minted);
-  writeFileSync(path, written, { mode: 0o600 });
+  minted = await mintInProcess(h.emulator);
   h.emulator.received.length = 0;
 });
 const live = async (token: string) => (await fetch(`${h.emulator.origin}/tokeninfo?access_token=${encodeURIComponent(token)}`)).status === 200;

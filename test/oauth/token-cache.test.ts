@@ -3,13 +3,12 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resolveEndpoints } from '../../src/core/endpoints.js';
 import { UsageError } from '../../src/core/errors.js';
-import { tokenJson, type MintedToken } from '../../src/core/output.js';
+import type { MintedToken } from '../../src/core/output.js';
 import type { StoredToken } from '../../src/core/stored-token.js';
-import { mintToken } from '../../src/oauth/mint.js';
 import { findStoredToken } from '../../src/oauth/stored-token.js';
 import { accessTokenFor, forgetRevokedAccess } from '../../src/oauth/token-cache.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
-import { mintEffects, mintRequestFor } from '../helpers/mint.js';
+import { writeMintedToken } from '../helpers/mint.js';
 
 const h = useEmulatorHarness();
 
@@ -20,11 +19,7 @@ const endpoints = () => resolveEndpoints({ emulatorHost: h.emulator.hostPort });
 const secrets = () => ({ clientId: minted.clientId, clientSecret: minted.clientSecret });
 
 beforeEach(async () => {
-  minted = await mintToken(mintRequestFor(h.emulator), mintEffects());
-  path = join(h.workspace.dir, 'token.json');
-  written = tokenJson(minted);
-  writeFileSync(path, written, { mode: 0o600 });
-  h.emulator.received.length = 0;
+  ({ minted, path, written } = await writeMintedToken(h));
 });
 
 const stored = () => findStoredToken({ tokenFile: path, envPrefix: 'GMAIL_', env: {}, cwd: h.workspace.dir });
