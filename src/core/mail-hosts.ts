@@ -66,3 +66,15 @@ export function mailTarget(protocol: MailProtocol, value: string | undefined): M
 export function targetName(target: MailTarget): string {
   return `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
 }
+
+const OVER: Record<MailSecurity, string> = { tls: 'over TLS', starttls: 'after STARTTLS', plain: 'over plain TCP' };
+
+/**
+ * Said before a login goes where the environment sent it: a forgotten export would otherwise hand
+ * the access token, in clear text on loopback, to whatever listens on that port.
+ */
+export function overrideNotice(target: MailTarget): string | null {
+  const gmail = GMAIL[target.protocol];
+  if (target.host === gmail.host && target.port === gmail.port) return null;
+  return `Logging in to ${target.protocol.toUpperCase()} at ${targetName(target)} ($${MAIL_HOST_VARIABLES[target.protocol]}) ${OVER[target.security]}, not Gmail.`;
+}
