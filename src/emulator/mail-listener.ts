@@ -28,20 +28,33 @@ function converse(socket: Socket, session: LineSession, sockets: Set<Socket>): v
   let secure = false;
   let buffered = '';
   const write = (lines: string[]) => stream.write(lines.map((line) => `${line}\r\n`).join(''));
-  const onData = (chunk: string) => {
-    buffered += chunk;
+  // A client that sends but never reads would otherwise make every answer pile up in memory:
+  // once the socket's buffer is full, stop reading (and answering) until it drains.
+  const answerBuffered = (): void => {
     let end: number;
     while ((end = buffered.indexOf('\n')) >= 0) {
       if (end > MAX_LINE) return void stream.destroy();
       const line = buffered.slice(0, end).replace(/\r$/, '');
       buffered = buffered.slice(end + 1);
       const answer = session.answer(line, secure);
-      write(answer.lines);
+      const flowing = write(answer.lines);
       if (answer.then === 'close') return void stream.end();
       // RFC 3207 §4.2: anything pipelined after STARTTLS in plain text is dropped.
       if (answer.then === 'starttls') return startTls();
+      if (!flowing) return waitForDrain();
     }
     if (buffered.length > MAX_LINE) stream.destroy();
+  };
+  const waitForDrain = () => {
+    stream.pause();
+    stream.once('drain', () => {
+      stream.resume();
+      answerBuffered();
+    });
+  };
+  const onData = (chunk: string) => {
+    buffered += chunk;
+    answerBuffered();
   };
   const startTls = () => {
     stream.off('data', onData);

@@ -79,17 +79,41 @@ function isForm(req: IncomingMessage): boolean {
 /** What a kept request costs: its body, plus a little for the rest. */
 const recordSize = (record: RecordedRequest) => record.body.length + 512;
 
+/** Node keeps only the first Host header; the raw list shows them all. */
+function hostHeaderCount(req: IncomingMessage): number {
+  return req.rawHeaders.filter((value, index) => index % 2 === 0 && value.toLowerCase() === 'host').length;
+}
+
+function absoluteTarget(target: string): URL | null {
+  if (target.startsWith('/')) return null;
+  try {
+    return new URL(target);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * DNS rebinding: a web page whose name now points at 127.0.0.1 reaches the emulator with its own
+ * name in Host. RFC 9112 §3.2: more than one Host is a 400. §3.2.2: an absolute-form target's
+ * authority wins over Host, so it must name this emulator too. RFC 9110 §15.5.20: 421 is for a
+ * request sent to a server that will not answer for it.
+ */
+function addressProblem(req: IncomingMessage, ownHosts: ReadonlySet<string>): Reply | null {
+  if (hostHeaderCount(req) > 1) return apiError(400, 'A request carries one Host header.', 'INVALID_ARGUMENT');
+  const absolute = absoluteTarget(req.url ?? '/');
+  const authority = absolute ? (absolute.protocol === 'http:' ? absolute.host : '') : (req.headers.host ?? '');
+  if (ownHosts.has(authority.toLowerCase())) return null;
+  return apiError(421, 'This emulator answers only requests addressed to 127.0.0.1, localhost or [::1] with its port.', 'MISDIRECTED');
+}
+
 async function dispatch(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   const method = req.method ?? 'GET';
   const path = url.pathname;
   logOnClose(parts.log, res, method, path);
-  // DNS rebinding: a web page whose name now points at 127.0.0.1 reaches the emulator with its own
-  // name in Host. RFC 9110 §15.5.20: 421 is for a request sent to a server that will not answer for it.
-  if (!parts.ownHosts().has((req.headers.host ?? '').toLowerCase())) {
-    writeReply(res, apiError(421, 'This emulator answers only requests addressed to 127.0.0.1, localhost or [::1] with its port.', 'MISDIRECTED'));
-    return;
-  }
+  const misaddressed = addressProblem(req, parts.ownHosts());
+  if (misaddressed) return void writeReply(res, misaddressed);
   // Recorded on arrival so `received` keeps arrival order even when bodies finish out of order.
   const record: RecordedRequest = { method, path, query: firstValues(url.searchParams), headers: { ...req.headers }, body: '', form: {} };
   keepBounded(parts.received, record, recordSize, KEEP_LIMITS.received);

@@ -14,21 +14,33 @@ export class MailWireError extends Error {}
 
 /** No reply line of SMTP or IMAP comes near this; a longer one is not the server we want. */
 const MAX_LINE = 16 * 1024;
+/** The greeting, an EHLO or CAPABILITY list, a login's answer: each far below this. */
+const MAX_REPLY = 64 * 1024;
 const TIMEOUT_MS = 20_000;
 
 /**
- * One line at a time in each direction over a stream that STARTTLS may swap. Every wait is bounded,
- * and what a failed read says never quotes the line that was sent (it may hold a token).
+ * One line at a time in each direction over a stream that STARTTLS may swap. Each step (the greeting,
+ * then each command sent) has one deadline and one byte budget for everything the server sends,
+ * however many lines that is, so an endless multi-line reply ends too. What a failed read says never
+ * quotes the line that was sent (it may hold a token).
  */
 export class Conversation {
   private buffered = '';
   private waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
   private ended: Error | undefined;
   private stream: Duplex;
+  private deadline = 0;
+  private replyBytes = 0;
 
   constructor(stream: Duplex, private readonly what: string, private readonly timeoutMs = TIMEOUT_MS) {
     this.stream = stream;
+    this.nextStep();
     this.listen(stream);
+  }
+
+  private nextStep(): void {
+    this.deadline = Date.now() + this.timeoutMs;
+    this.replyBytes = 0;
   }
 
   private listen(stream: Duplex): void {
@@ -40,6 +52,8 @@ export class Conversation {
 
   private take(chunk: string): void {
     this.buffered += chunk;
+    this.replyBytes += chunk.length;
+    if (this.replyBytes > MAX_REPLY) this.end(new MailWireError(`${this.what} sent more than ${MAX_REPLY} bytes in one reply.`));
     if (this.buffered.length > MAX_LINE && !this.buffered.includes('\n')) this.end(new MailWireError(`${this.what} sent a line longer than ${MAX_LINE} bytes.`));
     this.deliver();
   }
@@ -64,7 +78,8 @@ export class Conversation {
   readLine(): Promise<string> {
     if (this.ended && !this.buffered.includes('\n')) return Promise.reject(this.ended);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.end(new MailWireError(`${this.what} did not answer within ${this.timeoutMs / 1000} s.`)), this.timeoutMs);
+      const late = () => this.end(new MailWireError(`${this.what} did not answer within ${this.timeoutMs / 1000} s.`));
+      const timer = setTimeout(late, Math.max(0, this.deadline - Date.now()));
       this.waiting = {
         resolve: (line) => (clearTimeout(timer), resolve(line)),
         reject: (error) => (clearTimeout(timer), reject(error)),
@@ -74,6 +89,7 @@ export class Conversation {
   }
 
   send(line: string): void {
+    this.nextStep();
     if (!this.ended) this.stream.write(`${line}\r\n`);
   }
 

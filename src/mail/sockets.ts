@@ -21,7 +21,10 @@ function settled(socket: Duplex, event: 'connect' | 'secureConnect', target: Mai
     };
     socket.once('error', (error: NodeJS.ErrnoException) => {
       const reason = error.code ?? error.message.split('\n')[0];
-      fail(new MailWireError(`Cannot reach ${targetName(target)} (${reason}).`));
+      // Node sets authorizationError when it rejects the certificate: the server was reached.
+      const rejected = (socket as Partial<TLSSocket>).authorizationError;
+      if (rejected) fail(new MailWireError(`The certificate of ${targetName(target)} is not trusted (${String(rejected)}), so no token was sent to it.`));
+      else fail(new MailWireError(`Cannot reach ${targetName(target)} (${reason}).`));
     });
     socket.once(event, () => {
       clearTimeout(timer);

@@ -1,6 +1,6 @@
 import { FlowError } from '../../core/errors.js';
 import { parseAddress } from '../../core/message.js';
-import { MAIL_HOST_VARIABLES, mailTarget, type MailProtocol } from '../../core/mail-hosts.js';
+import { MAIL_HOST_VARIABLES, mailTarget, overrideNotice, type MailProtocol } from '../../core/mail-hosts.js';
 import { NO_FULL_MAIL_SCOPE } from '../../core/mail-refusal.js';
 import { netConnector } from '../../mail/sockets.js';
 import { checkToken, failedCheckReport, type CheckReport, type MailLogins } from '../../oauth/check.js';
@@ -76,6 +76,10 @@ export async function runCheck(options: CheckCliOptions, io: CliIo): Promise<voi
   const sendTestTo = options.sendTest === undefined ? undefined : parseAddress(options.sendTest);
   const logins = mailLogins(options, io.env);
   const { stored, endpoints, secrets } = await storedClient(options, io);
+  logins?.targets.forEach((target) => {
+    const notice = overrideNotice(target);
+    if (notice) warn(notice);
+  });
   let report: CheckReport;
   try {
     report = await checkToken({ stored, secrets, endpoints, sendTestTo, mailLogins: logins, now: () => new Date(), http: httpPolicyFrom(io.env) });

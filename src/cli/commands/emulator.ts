@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { parsePort } from '../../core/args.js';
+import { isLoopbackHost } from '../../core/mail-hosts.js';
 import { startEmulator } from '../../emulator/index.js';
 import { planOutput, writeFileAtomic } from '../../oauth/files.js';
 import type { CliIo, CliSignal } from '../io.js';
@@ -20,7 +21,7 @@ export interface EmulatorCliOptions {
 
 /** The emulator hands out fake tokens to anyone who asks, so it only listens on loopback. */
 function loopbackHost(host: string): string {
-  if (/^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || host === 'localhost') return host;
+  if (isLoopbackHost(host)) return host;
   throw new UsageError(`--host ${shown(host)} is not a loopback address. The emulator listens only on 127.0.0.1, another 127.x address, ::1 or localhost.`);
 }
 
