@@ -31,11 +31,28 @@ function mintOnTerminal() {
   return terminal;
 }
 
-/** Closes the terminal the way a closed window or a dropped SSH session does, and returns the CLI's exit status. */
-async function hangUp(terminal: ReturnType<typeof runOnTerminal>): Promise<number> {
+/** The children of a process (Linux's /proc names them). */
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+}
+
+/**
+ * Closes the terminal the way a closed window or a dropped SSH session does, and returns the CLI's
+ * exit status. `signalled`: the CLI is sent SIGHUP too, as the kernel does to the foreground job
+ * of a shell that ends on the hang-up (here the shell stays, to write the status down). The CLI is
+ * stopped meanwhile, so that it sees the signal and the hang-up together, as it does then.
+ */
+async function hangUp(terminal: ReturnType<typeof runOnTerminal>, signalled = false): Promise<number> {
+  const [shell = 0] = childrenOf(terminal.pid);
+  const [cli = 0] = childrenOf(shell);
+  if (signalled) process.kill(cli, 'SIGSTOP');
   // Killing `script` closes the terminal's master side.
   process.kill(terminal.pid, 'SIGKILL');
   await terminal.exit;
+  if (signalled) {
+    process.kill(cli, 'SIGHUP');
+    process.kill(cli, 'SIGCONT');
+  }
   // The CLI is no child of this process, so its end cannot be awaited: its status file is watched.
   while (!existsSync(path('status')) || readFileSync(path('status'), 'utf8') === '') await new Promise((resolve) => setTimeout(resolve, 20));
   return Number(readFileSync(path('status'), 'utf8'));
@@ -60,6 +77,17 @@ describe('the terminal hangs up at a question', () => {
     await followConsent(url);
     await terminal.waitFor(/Keep the refresh token how\?/);
     expect(await hangUp(terminal)).toBe(1);
+    expect(readdirSync(h.workspace.dir).filter((name) => name.includes('.rescued-'))).toHaveLength(1);
+    expect(readdirSync(h.workspace.dir)).not.toContain('core');
+  });
+
+  it('at "Keep the refresh token how?", with SIGHUP: exit 130, the token kept beside the output, no core dump', async () => {
+    const terminal = mintOnTerminal();
+    const [url = ''] = await terminal.waitFor(/https?:\/\/\S+\/o\/oauth2\/\S+/);
+    writeFileSync(path('token.json'), '{}\n');
+    await followConsent(url);
+    await terminal.waitFor(/Keep the refresh token how\?/);
+    expect(await hangUp(terminal, true)).toBe(130);
     expect(readdirSync(h.workspace.dir).filter((name) => name.includes('.rescued-'))).toHaveLength(1);
     expect(readdirSync(h.workspace.dir)).not.toContain('core');
   });
