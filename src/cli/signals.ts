@@ -63,3 +63,28 @@ export function interruptOnSignals(io: CliIo): Interruption {
     },
   };
 }
+
+/**
+ * For a write whose temporary file holds the refresh token and the client secret (access-token
+ * saving a new access token, revoke removing one): Node's default for a stop signal would end the
+ * run mid-write and leave that file behind. A signal meanwhile lets the write finish and clean up;
+ * then the run ends with 130, saying `interrupted`. The write is short (its lock wait is bounded),
+ * so later signals wait for it too.
+ */
+export function uninterrupted(io: CliIo, interrupted: string): <T>(write: () => Promise<T>) => Promise<T> {
+  return async (write) => {
+    let stopped = false;
+    const onSignal = () => {
+      stopped = true;
+    };
+    const signals = stopSignals(io.platform);
+    for (const name of signals) io.onSignal(name, onSignal);
+    try {
+      const result = await write();
+      if (stopped) throw new InterruptedError(interrupted);
+      return result;
+    } finally {
+      for (const name of signals) io.offSignal(name, onSignal);
+    }
+  };
+}

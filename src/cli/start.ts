@@ -5,7 +5,10 @@
  * first line, and a CommonJS file skips that. The argument parser runs only when there are
  * arguments to parse, so a bare --version reads package.json and nothing else.
  */
+import { closeHungUpTerminalsAtExit } from './hang-up.js';
 import { version } from './version.js';
+
+process.once('exit', closeHungUpTerminalsAtExit());
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {

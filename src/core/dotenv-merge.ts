@@ -3,7 +3,7 @@
  * the assignments of our keys are replaced. Reading it is dotenv.ts's part.
  */
 import { assignments, envLine, parseDotenv, type EnvEntries } from './dotenv.js';
-import { refuseUtf16 } from './encoding.js';
+import { refuseWideEncoding } from './encoding.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -23,7 +23,7 @@ export function mergeDotenv(existing: string | Uint8Array, entries: EnvEntries):
 
 function mergeBytes(existing: Buffer, entries: EnvEntries): Buffer {
   // The caller names the file first; this keeps a file that turned UTF-16 since from being appended to.
-  refuseUtf16(existing, '.env');
+  refuseWideEncoding(existing, '.env');
   const text = existing.toString('utf8');
   const inPlace = updateInPlace(existing, text, entries);
   if (inPlace.missing.length === 0 && readsAs(meantReading(text, entries), inPlace.updated)) return inPlace.updated;

@@ -1,6 +1,7 @@
 import { UsageError } from './errors.js';
 
 export type Utf16 = 'UTF-16LE' | 'UTF-16BE';
+export type Utf32 = 'UTF-32LE' | 'UTF-32BE';
 
 /** How many leading bytes the NUL pattern is judged on: a few lines of a .env. */
 const SAMPLE = 256;
@@ -28,13 +29,26 @@ export function utf16Encoding(bytes: Uint8Array): Utf16 | undefined {
 }
 
 /**
- * Read as UTF-8, a UTF-16 .env looks like one without our keys, and an update would append UTF-8
- * lines to it that nothing reads back: it is refused by name instead, untouched.
+ * UTF-32 by its BOM (`Out-File -Encoding utf32` writes one). Its little-endian BOM begins with
+ * UTF-16LE's, so it is judged first: FF FE 00 00 as UTF-16 would be a NUL character, which no
+ * .env starts with.
  */
-export function refuseUtf16(bytes: Uint8Array, file: string): void {
-  const encoding = utf16Encoding(bytes);
+export function wideEncoding(bytes: Uint8Array): Utf16 | Utf32 | undefined {
+  const [first, second, third, fourth] = bytes;
+  if (first === 0xff && second === 0xfe && third === 0 && fourth === 0) return 'UTF-32LE';
+  if (first === 0 && second === 0 && third === 0xfe && fourth === 0xff) return 'UTF-32BE';
+  return utf16Encoding(bytes);
+}
+
+/**
+ * Read as UTF-8, a UTF-16 (or UTF-32) .env looks like one without our keys, and an update would
+ * append UTF-8 lines to it that nothing reads back: it is refused by name instead, untouched.
+ */
+export function refuseWideEncoding(bytes: Uint8Array, file: string): void {
+  const encoding = wideEncoding(bytes);
   if (encoding === undefined) return;
+  const source = encoding.startsWith('UTF-16') ? " (what Windows PowerShell 5.1's > writes)" : '';
   throw new UsageError(
-    `${file} is ${encoding} text (what Windows PowerShell 5.1's > writes), which dotenv and gmail-token read as UTF-8. Save it as UTF-8, or let gmail-token write it with -o ${file}.`,
+    `${file} is ${encoding} text${source}, which dotenv and gmail-token read as UTF-8. Save it as UTF-8, or let gmail-token write it with -o ${file}.`,
   );
 }

@@ -47,12 +47,15 @@ function checkedGrant(data: unknown, now: Date): CodeGrant {
       'Exchanging the code failed: the token endpoint sent an access token with characters no bearer token has (RFC 6750), so nothing was written. Check the token_uri of the client.',
     );
   }
-  // The library has already turned expires_in into an absolute expiry_date.
-  const expiresAt = asNumber(body.expiry_date) ?? now.getTime() + 3599 * 1000;
+  // The library has already turned expires_in into an absolute expiry_date. One that gives no date
+  // (not a number, or past a Date's range) counts as Google's usual hour: refusing it would drop
+  // the refresh token just issued over the access token's lifetime, which the next refresh renews.
+  const expiresAt = new Date(asNumber(body.expiry_date) ?? Number.NaN);
+  if (Number.isNaN(expiresAt.getTime())) expiresAt.setTime(now.getTime() + 3599 * 1000);
   return {
     accessToken: body.access_token,
     refreshToken: typeof body.refresh_token === 'string' && body.refresh_token ? body.refresh_token : undefined,
-    expiresAt: new Date(expiresAt),
+    expiresAt,
     scopes: parseScopeString(typeof body.scope === 'string' ? body.scope : undefined),
     idToken: typeof body.id_token === 'string' ? body.id_token : undefined,
     refreshTokenExpiresIn: asNumber(body.refresh_token_expires_in),

@@ -50,12 +50,16 @@ function checkedAccessToken(token: string, source: string): string {
   );
 }
 
-/** The library turns expires_in into expiry_date; a non-numeric one leaves NaN, no date at all. */
+/**
+ * The library turns expires_in into expiry_date; a non-numeric one leaves NaN, and one past
+ * 8.64e15 ms (about 275,000 years) a Date that cannot be written: no date at all either way.
+ */
 function checkedExpiry(expiryDate: number | null | undefined, source: string): Date {
   if (expiryDate === null || expiryDate === undefined) return new Date(Date.now() + 3599_000);
-  if (Number.isFinite(expiryDate)) return new Date(expiryDate);
+  const expiresAt = new Date(expiryDate);
+  if (!Number.isNaN(expiresAt.getTime())) return expiresAt;
   throw new FlowError(
-    `Refreshing the token failed: the token endpoint's expires_in is not a number of seconds, so the access token was neither printed nor saved. Check the token_uri of ${source}.`,
+    `Refreshing the token failed: the token endpoint's expires_in is not a number of seconds (or is too large for a date), so the access token was neither printed nor saved. Check the token_uri of ${source}.`,
   );
 }
 

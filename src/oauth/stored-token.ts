@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { refuseUtf16 } from '../core/encoding.js';
+import { refuseWideEncoding } from '../core/encoding.js';
 import { UsageError } from '../core/errors.js';
 import { isKeptEnv, keptByDemo } from '../core/demo.js';
 import { parseDotenv } from '../core/dotenv.js';
@@ -36,7 +36,7 @@ function fromEnvText(text: string, path: string, prefix: string): StoredToken {
 async function tokenFile(cwd: string, path: string, source: string, prefix: string): Promise<StoredToken> {
   const file = resolve(cwd, path);
   const text = await readTextFile(file, 'The token file', '', path);
-  refuseUtf16(Buffer.from(text, 'utf8'), path);
+  refuseWideEncoding(Buffer.from(text, 'utf8'), path);
   if (!/^\uFEFF?\s*\{/.test(text)) return fromEnvText(text, path, prefix);
   return { ...parseTokenFile(text, source), file };
 }

@@ -19,6 +19,8 @@ export interface AccessTokenRequest {
   /** For people, on stderr: why the new token could not be saved. */
   warn: (line: string) => void;
   http?: HttpPolicy;
+  /** Runs the write-back to its end, whatever signal comes meanwhile (its temporary file holds secrets). */
+  uninterrupted?: <T>(write: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -100,6 +102,8 @@ export async function accessTokenFor(request: AccessTokenRequest): Promise<strin
   const reusable = request.noCache ? undefined : reusableAccessToken(stored, request.now());
   if (reusable) return reusable;
   const fresh = await refreshAccess(stored, request.secrets, request.endpoints, request.http);
-  if (stored.file && stored.refreshToken) await saveAccess(stored.file, stored.source, stored.refreshToken, fresh, request.warn);
+  const { file, refreshToken } = stored;
+  const uninterrupted = request.uninterrupted ?? ((write) => write());
+  if (file && refreshToken) await uninterrupted(() => saveAccess(file, stored.source, refreshToken, fresh, request.warn));
   return fresh.accessToken;
 }

@@ -7,12 +7,19 @@ import { childEnvironment } from './environment.js';
 // eslint-disable-next-line no-control-regex -- terminal escape sequences are control characters
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Za-z0-9]|\r/g;
 
+const quoted = (part: string) => `'${part.replace(/'/g, `'\\''`)}'`;
+
 /**
  * Runs the CLI on a real pseudo-terminal (util-linux `script`), so stdin and stderr are TTYs and
  * the prompts behave as they do for a person; keys are typed by writing to `script`'s input.
+ * `exitStatusTo`: a file that receives the CLI's exit status even when the terminal closes first
+ * (killing `script` closes it, and takes the status with it); the CLI may then dump core, into
+ * its folder.
  */
-export function runOnTerminal(args: string[], options: { cwd: string; env?: Record<string, string> }) {
-  const command = [process.execPath, BIN, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
+export function runOnTerminal(args: string[], options: { cwd: string; env?: Record<string, string>; exitStatusTo?: string }) {
+  const cli = [process.execPath, BIN, ...args].map(quoted).join(' ');
+  // The shell outlives the hang-up (its trap runs once the CLI ended) to write the status down.
+  const command = options.exitStatusTo === undefined ? cli : `trap : HUP; ulimit -c unlimited; ${cli}; echo $? > ${quoted(options.exitStatusTo)}`;
   const child = spawn('script', ['-q', '-e', '-f', '-c', command, '/dev/null'], {
     cwd: options.cwd,
     env: childEnvironment({ TERM: 'xterm', ...options.env }),

@@ -2,6 +2,7 @@ import { httpPolicyFrom } from '../../oauth/google.js';
 import { accessTokenFor } from '../../oauth/token-cache.js';
 import type { CliIo } from '../io.js';
 import { renderFor } from '../render.js';
+import { uninterrupted } from '../signals.js';
 import { storedClient, type StoredClientCliOptions } from './stored.js';
 
 export interface AccessTokenCliOptions extends StoredClientCliOptions {
@@ -14,6 +15,15 @@ export async function runAccessToken(options: AccessTokenCliOptions, io: CliIo):
   const { emit, warn } = renderFor(io);
   const { stored, endpoints, secrets } = await storedClient(options, io);
   const http = httpPolicyFrom(io.env);
-  const accessToken = await accessTokenFor({ stored, secrets, endpoints, noCache: !options.cache, now: () => new Date(), warn, http });
+  const accessToken = await accessTokenFor({
+    stored,
+    secrets,
+    endpoints,
+    noCache: !options.cache,
+    now: () => new Date(),
+    warn,
+    http,
+    uninterrupted: uninterrupted(io, 'Interrupted; the access token was not printed.'),
+  });
   await emit(accessToken + '\n');
 }

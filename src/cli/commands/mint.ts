@@ -4,7 +4,7 @@ import { parseLoginHint, parsePort, parseTimeout } from '../../core/args.js';
 import { FlowError, InterruptedError } from '../../core/errors.js';
 import { EMULATOR_HOST_VARIABLE, acceptedIssuers, foreignTokenOrigin, resolveEndpoints } from '../../core/endpoints.js';
 import { checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, type MintedToken } from '../../core/output.js';
-import { refuseUtf16 } from '../../core/encoding.js';
+import { refuseWideEncoding } from '../../core/encoding.js';
 import { neutralise } from '../../core/terminal.js';
 import { expandScopes } from '../../core/scopes.js';
 import { parseKeepAction } from '../../core/keep-action.js';
@@ -66,7 +66,7 @@ async function prepare(options: MintCliOptions, io: CliIo): Promise<{ request: M
       ? undefined
       : await planOutput(path, { force: options.force, update: format === 'env', confirmOverwrite: asking ? confirmOverwrite : undefined });
   const before = path !== undefined && (plan === 'update' || (plan === 'overwrite' && !options.force)) ? await snapshot(path) : undefined;
-  if (format === 'env' && before) refuseUtf16(before.bytes, out);
+  if (format === 'env' && before) refuseWideEncoding(before.bytes, out);
   if (format === 'env') checkEnvOutput(client, prefix, before?.bytes);
   return {
     request: {

@@ -8,6 +8,7 @@ import { forgetRevokedAccess } from '../../oauth/token-cache.js';
 import type { CliIo } from '../io.js';
 import { interactive, promptsFor } from '../prompts.js';
 import { renderFor } from '../render.js';
+import { uninterrupted } from '../signals.js';
 import { storedToken, type TokenSourceCliOptions } from './stored.js';
 
 export interface RevokeCliOptions extends TokenSourceCliOptions {
@@ -38,7 +39,9 @@ export async function runRevoke(options: RevokeCliOptions, io: CliIo): Promise<v
     say(`Google says the ${outcome.which} from ${stored.source} is already invalid (expired or revoked); nothing to do.`);
   } else success(`Revoked the ${outcome.which} from ${stored.source}.`);
   // Already invalid or revoked now: either way an access token stored beside it must not be served.
-  const forgotten = await forgetRevokedAccess(stored);
-  if (forgotten) (forgotten.warning ? warn : say)(forgotten.said);
+  await uninterrupted(io, 'Interrupted.')(async () => {
+    const forgotten = await forgetRevokedAccess(stored);
+    if (forgotten) (forgotten.warning ? warn : say)(forgotten.said);
+  });
   if (outcome.kind === 'revoked') say('The app no longer has access to the account: mint again to get a new token.');
 }
