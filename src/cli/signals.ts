@@ -75,6 +75,9 @@ export function uninterrupted(io: CliIo, interrupted: string): <T>(write: () => 
   return async (write) => {
     let stopped = false;
     const onSignal = () => {
+      // A hang-up leaves stderr writing to a terminal that is gone (EIO): the closing line is then
+      // unheard, and its error must not turn the 130 into a crash.
+      if (!stopped) io.stderr.on('error', () => undefined);
       stopped = true;
     };
     const signals = stopSignals(io.platform);
