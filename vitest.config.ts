@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -12,6 +13,9 @@ export const UNIT_TESTS = ['test/{core,oauth,mail,emulator,cli,demo}/**/*.test.t
 export default defineConfig({
   test: {
     globalSetup: ['test/helpers/global-temporary-folder.ts'],
+    // One more worker than cores: vitest's default (cores - 1) runs one file at a time on two cores,
+    // while most files spend their time waiting on sockets, child processes and timers, not the CPU.
+    maxWorkers: availableParallelism() + 1,
     testTimeout: 20_000,
     hookTimeout: 20_000,
     projects: [
