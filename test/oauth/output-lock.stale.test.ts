@@ -97,7 +97,8 @@ describe('a lock this process holds', () => {
       return realSetTimeout(...args);
     }) as typeof setTimeout);
     const second = withOutputLock(path, async () => order.push('second in'));
-    await secondPaused;
+    // Had it taken the lock as an earlier process's, it would be done before any pause.
+    await Promise.race([secondPaused, second]);
     paused.mockRestore();
     expect(order).toEqual(['first in']);
     release();
