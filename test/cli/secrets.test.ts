@@ -290,7 +290,7 @@ describe('no secret leaks, on every command and error path', () => {
   }, 60_000);
 
   it('every token-endpoint fault, for mint, check and access-token', async () => {
-    // (Each error's own wording is checked in hardening-faults; here only what it must not show.)
+    // (Each error's own wording is checked in mint.token-endpoint-faults and test/oauth/exchange, refresh; here only what it must not show.)
     const faults: TokenFault[] = [
       { kind: 'status', status: 503 },
       { kind: 'non-json' },

@@ -1,42 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { explainSendFailure, readGmailError } from '../../src/core/gmail-errors.js';
-import { EMULATOR_PROJECT_NUMBER, GMAIL_ERRORS, gmailErrorBody, type GmailErrorName } from '../../src/emulator/gmail-errors.js';
 
-const ACTIVATION = `https://console.developers.google.com/apis/api/gmail.googleapis.com/overview?project=${EMULATOR_PROJECT_NUMBER}`;
 const ERROR_INFO = 'type.googleapis.com/google.rpc.ErrorInfo';
 const HELP = 'type.googleapis.com/google.rpc.Help';
 
-const google = (name: GmailErrorName) => readGmailError(GMAIL_ERRORS[name].code, gmailErrorBody(GMAIL_ERRORS[name]));
 const told = (status: number | undefined, data: unknown) => explainSendFailure(readGmailError(status, data));
 const body = (error: Record<string, unknown>) => ({ error });
 
 describe("what a Gmail error body says (Google's shapes)", () => {
-  it('insufficientPermissions: the reason from errors[], not the ErrorInfo behind it; no project', () => {
-    expect(google('insufficientPermissions')).toEqual({
-      code: 403,
-      reason: 'insufficientPermissions',
-      message: 'Request had insufficient authentication scopes.',
-      project: undefined,
-      activationUrl: undefined,
-    });
-  });
-
-  it('accessNotConfigured: the project number from consumer, and the activation link', () => {
-    expect(google('accessNotConfigured')).toEqual({
-      code: 403,
-      reason: 'accessNotConfigured',
-      message: GMAIL_ERRORS.accessNotConfigured.message,
-      project: EMULATOR_PROJECT_NUMBER,
-      activationUrl: ACTIVATION,
-    });
-  });
-
-  it('bodies without details: rate limits, daily limit, no mailbox, bad recipient', () => {
-    expect(google('rateLimitExceeded')).toEqual({ code: 429, reason: 'rateLimitExceeded', message: 'Resource has been exhausted (e.g. check quota).' });
-    expect(google('dailyLimitExceeded')).toEqual({ code: 403, reason: 'dailyLimitExceeded', message: 'Daily Limit Exceeded' });
-    expect(google('failedPrecondition')).toEqual({ code: 400, reason: 'failedPrecondition', message: 'Mail service not enabled' });
-  });
-
   it('the ErrorInfo found wherever it stands among the details; its reason when errors[] is absent', () => {
     const info = { '@type': ERROR_INFO, reason: 'SERVICE_DISABLED', metadata: { consumer: 'projects/42' } };
     const failure = readGmailError(403, body({ code: 403, details: [{ '@type': HELP, links: [] }, info] }));
@@ -90,30 +61,6 @@ describe("what a Gmail error body says (Google's shapes)", () => {
 });
 
 describe('what the person is told', () => {
-  const said = (name: GmailErrorName) => explainSendFailure(google(name));
-
-  it('each of the emulator (Google) errors, word for word', () => {
-    expect(said('insufficientPermissions')).toBe(
-      'Gmail says the token may not send mail (403 insufficientPermissions: Request had insufficient authentication scopes.). Mint again with --scope gmail.send.',
-    );
-    expect(said('accessNotConfigured')).toBe(
-      `Gmail refused to send because the Gmail API is not enabled in the OAuth client's Cloud project (project ${EMULATOR_PROJECT_NUMBER}) (403 accessNotConfigured: ${GMAIL_ERRORS.accessNotConfigured.message}). Enable it at ${ACTIVATION}, wait a few minutes, then run again.`,
-    );
-    expect(said('rateLimitExceeded')).toBe(
-      'Gmail is limiting how fast this account or project may send (429 rateLimitExceeded: Resource has been exhausted (e.g. check quota).). It is a usage limit, not a setup problem: wait a minute, then run again.',
-    );
-    expect(said('userRateLimitExceeded')).toBe(
-      'Gmail is limiting how fast this account or project may send (403 userRateLimitExceeded: User-rate limit exceeded.  Retry after 2026-11-28T12:00:00.000Z). It is a usage limit, not a setup problem: wait a minute, then run again.',
-    );
-    expect(said('dailyLimitExceeded')).toBe(
-      "Gmail's daily limit for this project is used up (403 dailyLimitExceeded: Daily Limit Exceeded). It is a usage limit, not a setup problem: try again after it resets (midnight Pacific Time).",
-    );
-    expect(said('failedPrecondition')).toBe(
-      'Gmail cannot send from this account (400 failedPrecondition: Mail service not enabled): it has no Gmail mailbox, or Gmail is turned off for it. Mint with an account that has Gmail.',
-    );
-    expect(said('invalidArgument')).toBe('Gmail rejected the test message (400 invalidArgument: Recipient address required). Check the address given to --send-test.');
-  });
-
   it('a refused access token (401), whatever the reason', () => {
     expect(told(401, body({ code: 401, message: 'Invalid Credentials', errors: [{ reason: 'authError' }] }))).toBe(
       'Gmail refused the access token (401 authError: Invalid Credentials). Run `gmail-token check` again; if it persists, mint a new token.',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { mailTarget } from '../../src/core/mail-hosts.js';
-import { explainRefusal, type Refusal } from '../../src/core/mail-refusal.js';
 import { decodeChallenge, parseXoauth2, xoauth2Response } from '../../src/core/xoauth2.js';
 import { UsageError } from '../../src/core/errors.js';
 
@@ -45,21 +44,5 @@ describe('GMAIL_TOKEN_SMTP_HOST / GMAIL_TOKEN_IMAP_HOST', () => {
   it.each(['smtp.gmail.com', '127.0.0.1:0', '127.0.0.1:70000', 'http://127.0.0.1:25', 'a b:25', '127.0.0.1:25\nX'])('refuses %j as a usage error naming the variable', (value) => {
     expect(() => mailTarget('smtp', value)).toThrow(UsageError);
     expect(() => mailTarget('smtp', value)).toThrow(/^GMAIL_TOKEN_SMTP_HOST=.* is not host:port\./);
-  });
-});
-
-describe('explainRefusal names the cause', () => {
-  const base: Refusal = { protocol: 'imap', user: 'you@gmail.com', accountConfirmed: true, scopes: ['https://mail.google.com/'], reply: 'NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)', challenge: { status: '400' } };
-
-  it('IMAP turned off by the account or its admin', () => {
-    for (const reply of ['NO [ALERT] Your account is not enabled for IMAP use. (Failure)', 'NO [ALERT] IMAP access is disabled for your domain. (Failure)']) {
-      expect(explainRefusal({ ...base, reply })).toMatch(/^Gmail's IMAP refused you@gmail\.com: IMAP is turned off for the account\. .*Workspace admin/);
-    }
-  });
-
-  it('otherwise quotes the server briefly, with the challenge status', () => {
-    expect(explainRefusal(base)).toBe(
-      "Gmail's IMAP refused the token for you@gmail.com (NO [AUTHENTICATIONFAILED] Invalid credentials (Failure), status 400). Check the token with `gmail-token check` and mint a new one if it was revoked.",
-    );
   });
 });

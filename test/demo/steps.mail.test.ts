@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveEndpoints } from '../../src/core/endpoints.js';
 import { tokenJson } from '../../src/core/output.js';
 import { parseTokenFile } from '../../src/core/stored-token.js';
@@ -8,7 +8,8 @@ import { mintedWith } from '../helpers/mail.js';
 
 let emulator: Emulator;
 let session: DemoSession;
-beforeAll(async () => {
+// A fresh emulator per test: each asserts on the mail logins it alone caused, whatever the order.
+beforeEach(async () => {
   emulator = await startEmulator();
   session = {
     emulator,
@@ -21,7 +22,7 @@ beforeAll(async () => {
     now: () => new Date(),
   };
 });
-afterAll(() => emulator.close());
+afterEach(() => emulator.close());
 
 const storedWith = async (scopes: string[]) => parseTokenFile(tokenJson(await mintedWith(emulator, scopes)), 'the demo token.json');
 

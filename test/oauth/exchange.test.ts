@@ -1,53 +1,26 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { resolveEndpoints, type GoogleEndpoints } from '../../src/core/endpoints.js';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
 import { FlowError } from '../../src/core/errors.js';
-import { accountEmail } from '../../src/oauth/account.js';
 import { exchangeCode, type CodeGrant } from '../../src/oauth/exchange.js';
+import { clientOf, consent as consentAt, exchange as exchangeAt, HTTP, NOW, PATIENT, REDIRECT, SEND, useStandInGoogle } from '../helpers/grant.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 import { rejectionOf } from '../helpers/usage.js';
 
 /**
- * The code exchange (src/oauth/exchange.ts) and the account lookup (src/oauth/account.ts), in
- * this process for `npm run mutation`: against the emulator, and for answers it never gives
- * (no access token, odd expiry values) a stand-in Google on 127.0.0.1.
+ * The code exchange (src/oauth/exchange.ts), in this process for `npm run mutation`: against the
+ * emulator, and for answers it never gives (no access token, odd expiry values) a stand-in Google
+ * on 127.0.0.1.
  */
 const h = useEmulatorHarness();
 
-const SEND = 'https://www.googleapis.com/auth/gmail.send';
 const EMAIL = 'https://www.googleapis.com/auth/userinfo.email';
-const REDIRECT = 'http://127.0.0.1:1/oauth2callback';
-/** A clock far from the real one: an expiry computed from it, not from Google's expires_in, shows. */
-const NOW = new Date('2001-02-03T04:05:06Z');
-const HTTP = { timeoutMs: 300 };
 
-const endpoints = () => resolveEndpoints({ emulatorHost: h.emulator.hostPort });
-const secrets = () => ({ clientId: h.emulator.defaultClient.clientId, clientSecret: h.emulator.defaultClient.clientSecret });
-
-/** What the person's browser brings back from an approved consent: a code for this verifier. */
-async function consent(scope: string, offline = true): Promise<{ code: string; verifier: string }> {
-  const verifier = randomBytes(32).toString('base64url');
-  const url = new URL(endpoints().consent);
-  url.search = new URLSearchParams({
-    client_id: h.emulator.defaultClient.clientId,
-    redirect_uri: REDIRECT,
-    response_type: 'code',
-    scope,
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-    // prompt=consent, as mint sends: Google issues a refresh token again only then, so each test gets one whatever ran before.
-    ...(offline ? { access_type: 'offline', prompt: 'consent' } : {}),
-  }).toString();
-  const answer = await fetch(url, { redirect: 'manual' });
-  const code = new URL(answer.headers.get('location') ?? '').searchParams.get('code');
-  if (!code) throw new Error(`no code in ${answer.headers.get('location')}`);
-  return { code, verifier };
-}
-
-const exchange = (given: { code: string; verifier: string }, overrides: { clientSecret?: string; redirectUri?: string } = {}) =>
-  exchangeCode({ ...secrets(), ...overrides }, endpoints(), { code: given.code, codeVerifier: given.verifier, redirectUri: overrides.redirectUri ?? REDIRECT, now: () => NOW, http: HTTP });
+const secrets = () => clientOf(h.emulator);
+const consent = (scope: string, offline?: boolean) => consentAt(h.emulator, scope, offline);
+/** Patient by default: the emulator's first answer can take over 300 ms on a busy machine; HTTP where a hang is the point. */
+const exchange = (given: { code: string; verifier: string }, overrides?: { clientSecret?: string; redirectUri?: string }, http = PATIENT) =>
+  exchangeAt(h.emulator, given, overrides, http);
+const standIn = useStandInGoogle();
 
 /** The FlowError's message (exit 1), checked to quote none of the secrets in play. */
 async function failure(promise: Promise<unknown>, secretsInPlay: string[]): Promise<string> {
@@ -126,23 +99,9 @@ describe('exchangeCode against the emulator', () => {
   ])('other failures get the general one-line reason (%o)', async (fault, message) => {
     const given = await consent(SEND);
     h.emulator.behaviour.tokenFault = fault;
-    expect(await failure(exchange(given), [given.code, given.verifier])).toBe(message);
+    expect(await failure(exchange(given, {}, HTTP), [given.code, given.verifier])).toBe(message);
   });
 });
-
-let google: Server | undefined;
-afterEach(async () => {
-  google?.closeAllConnections();
-  await new Promise<void>((resolve) => (google ? google.close(() => resolve()) : resolve()));
-  google = undefined;
-});
-
-/** A stand-in Google on 127.0.0.1 that answers every request with `body`, or never when it is undefined. */
-async function standIn(body?: unknown): Promise<GoogleEndpoints> {
-  google = createServer((_req, res) => void (body === undefined || res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body))));
-  await new Promise<void>((resolve) => google?.listen(0, '127.0.0.1', resolve));
-  return resolveEndpoints({ emulatorHost: `127.0.0.1:${(google.address() as AddressInfo).port}` });
-}
 
 describe('checkedGrant, on answers the emulator never gives', () => {
   /** A token endpoint that answers 200 with this JSON, as a proxy rewriting Google's answer might. */
@@ -182,37 +141,5 @@ describe('checkedGrant, on answers the emulator never gives', () => {
     expect(grant).toEqual({ accessToken: 'ya29.a', refreshToken: undefined, expiresAt: new Date(1893456000000), scopes: [], idToken: undefined, refreshTokenExpiresIn: undefined });
     expect((await answering({ access_token: 'ya29.a', refresh_token: 7, id_token: 'h.p.s' })).refreshToken).toBeUndefined();
     expect((await answering({ access_token: 'ya29.a', refresh_token: '1//r', id_token: 'h.p.s' })).idToken).toBe('h.p.s');
-  });
-});
-
-/** An unsigned id_token as Google's looks: header, claims, signature, each base64url. */
-const idToken = (claims: object | string) =>
-  ['{"alg":"RS256"}', typeof claims === 'string' ? claims : JSON.stringify(claims)].map((part) => Buffer.from(part).toString('base64url')).join('.') + '.sig';
-
-describe('accountEmail', () => {
-  const lookups = () => h.emulator.received.filter((request) => request.path === '/tokeninfo');
-
-  it('takes the address from the id_token when it has one, asking Google nothing', async () => {
-    const email = await accountEmail(secrets(), endpoints(), { accessToken: 'ya29.not-live', idToken: idToken({ sub: '1', email: 'from-id@example.com' }) }, HTTP);
-    expect(email).toBe('from-id@example.com');
-    expect(lookups()).toEqual([]);
-  });
-
-  it.each([undefined, 'no-dots', '', idToken({ sub: '1' }), idToken({ email: 7 }), idToken('not json'), 'h.!!!.s'])(
-    'else asks tokeninfo with the access token alone (id_token %s)',
-    async (given) => {
-      const grant = await exchange(await consent(`${SEND} email`));
-      expect(await accountEmail(secrets(), endpoints(), { accessToken: grant.accessToken, idToken: given }, HTTP)).toBe('tester@example.com');
-      expect(lookups()).toHaveLength(1);
-      expect(lookups()[0]?.headers.authorization).toBe(`Bearer ${grant.accessToken}`);
-    },
-  );
-
-  it('is empty, not an error, when tokeninfo does not give it: no email scope, a dead token, no answer', async () => {
-    const grant = await exchange(await consent(SEND));
-    expect(await accountEmail(secrets(), endpoints(), { accessToken: grant.accessToken }, HTTP)).toBe('');
-    expect(await accountEmail(secrets(), endpoints(), { accessToken: 'ya29.not-live' }, HTTP)).toBe('');
-    // Within the configured time: under the default 30 s this test would time out.
-    expect(await accountEmail(secrets(), await standIn(), { accessToken: grant.accessToken }, HTTP)).toBe('');
   });
 });

@@ -65,8 +65,13 @@ describe('a case-insensitive volume', () => {
   it('Token.json and token.json share one lock: a second writer waits for the first', async () => {
     seams.caseInsensitive = true;
     let release = () => {};
-    const first = withOutputLock(join(workspace.dir, 'Token.json'), () => new Promise<void>((resolve) => (release = resolve)));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    let firstIn = () => {};
+    const firstHolds = new Promise<void>((resolve) => (firstIn = resolve));
+    const first = withOutputLock(join(workspace.dir, 'Token.json'), () => {
+      firstIn();
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    await firstHolds;
     const second = await withOutputLock(join(workspace.dir, 'token.json'), async () => 'taken', 200).catch((error: Error) => error);
     release();
     await first;

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OutputBusyError, withOutputLock } from '../../src/oauth/output-lock.js';
 import { makeWorkspace } from '../helpers/workspace.js';
 
@@ -79,14 +79,28 @@ describe('a lock this process holds', () => {
     const path = join(workspace.dir, 'token.json');
     const order: string[] = [];
     let release = () => {};
+    let firstIn = () => {};
+    const firstHolds = new Promise<void>((resolve) => (firstIn = resolve));
     const first = withOutputLock(path, async () => {
       order.push('first in');
+      firstIn();
       await new Promise<void>((resolve) => (release = resolve));
       order.push('first out');
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await firstHolds;
+    // The second writer's pause before its next try is the event that proves it found the lock held.
+    let pausing = () => {};
+    const secondPaused = new Promise<void>((resolve) => (pausing = resolve));
+    const realSetTimeout = globalThis.setTimeout;
+    const paused = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((...args: Parameters<typeof setTimeout>) => {
+      pausing();
+      return realSetTimeout(...args);
+    }) as typeof setTimeout);
     const second = withOutputLock(path, async () => order.push('second in'));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Had it taken the lock as an earlier process's, it would be done before any pause.
+    await Promise.race([secondPaused, second]);
+    paused.mockRestore();
+    expect(order).toEqual(['first in']);
     release();
     await Promise.all([first, second]);
     expect(order).toEqual(['first in', 'first out', 'second in']);

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import { findStoredToken } from '../../src/oauth/stored-token.js';
-import { buildProgram } from '../../src/cli/main.js';
 import { rejectionOf } from '../helpers/usage.js';
 import { makeWorkspace } from '../helpers/workspace.js';
 
@@ -73,16 +72,4 @@ describe('a UTF-16 token file is named, with the fix, and left as it is', () => 
       expect(readFileSync(path).equals(data)).toBe(true);
     });
   }
-});
-
-describe('--env-file is gone', () => {
-  it('check, access-token and revoke offer --token-file for both files, and no --env-file', () => {
-    for (const name of ['check', 'access-token', 'revoke']) {
-      const command = buildProgram().commands.find((candidate) => candidate.name() === name);
-      const flags = command?.options.map((option) => option.long) ?? [];
-      expect(flags).toContain('--token-file');
-      expect(flags).not.toContain('--env-file');
-      expect(command?.helpInformation()).toMatch(/--token-file <file>\s+a token\.json, or a \.env holding\s+<prefix>REFRESH_TOKEN/);
-    }
-  });
 });
