@@ -25,7 +25,9 @@ describe('the SMTP/IMAP listener and a client that sends but never reads', () =>
     // Either every command was read and answered into memory, or a stable state: nothing more can
     // happen until the client reads.
     await vi.waitFor(() => expect(answered === COMMANDS || (socket.isPaused() && socket.writableNeedDrain)).toBe(true), { timeout: 5000 });
-    expect(socket.writableLength).toBeLessThanOrEqual(64 * 1024);
+    // The write that filled the buffer past its high-water mark is the last one (Node 20: 16 KiB, 22+: 64 KiB).
+    const oneAnswer = ANSWER.join('\r\n').length + 2;
+    expect(socket.writableLength).toBeLessThanOrEqual(socket.writableHighWaterMark + oneAnswer);
     expect(answered).toBeLessThan(COMMANDS);
     client.destroy();
   });

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,15 @@ const NOBODY = 65534;
 const canSwitchUser = process.getuid?.() === 0 && existsSync('/usr/sbin/runuser');
 const OUTPUT_LOCK = fileURLToPath(new URL('../../src/oauth/output-lock.ts', import.meta.url));
 
+/**
+ * A Node that nobody may run: this one, unless it lives where nobody cannot enter (Node 24 from
+ * npm exec sits under /root/.npm), then the one on PATH; the lock code runs the same on either.
+ */
+function nodeForNobody(): string {
+  const runnable = (node: string) => spawnSync('runuser', ['-u', 'nobody', '--', node, '-e', '0']).status === 0;
+  return [process.execPath, 'node'].find(runnable) ?? process.execPath;
+}
+
 async function asNobody(dir: string, path: string): Promise<{ outcome: string; ms: number }> {
   const script = join(dir, 'lock.mjs');
   await build({
@@ -99,7 +108,7 @@ withOutputLock(process.argv[2], async () => 'taken', 1000).then(done, (error) =>
   chmodSync(script, 0o644);
   return new Promise((resolve, reject) => {
     // The old code never ended: the timeout turns that into a failure instead of a hung suite.
-    execFile('runuser', ['-u', 'nobody', '--', process.execPath, script, path], { timeout: 8_000 }, (error, stdout) => {
+    execFile('runuser', ['-u', 'nobody', '--', nodeForNobody(), script, path], { timeout: 8_000 }, (error, stdout) => {
       if (error) reject(error);
       else resolve(JSON.parse(stdout) as { outcome: string; ms: number });
     });
