@@ -111,10 +111,25 @@ function networkCode(error: unknown): unknown {
   return names ?? (error as { cause?: { name?: unknown } } | undefined)?.cause?.name;
 }
 
-/** Google answers JSON; a page in its place means something between us and Google answered. */
-export function notJson(what: string): FlowError {
+/** How to name a body that is not Google's, so a JSON null is not called a web page. */
+function bodyKind(data: unknown): string {
+  if (typeof data === 'string') {
+    if (data.trim() === '') return "empty, not Google's JSON";
+    return /^\s*</.test(data) ? "a web page, not Google's JSON" : "plain text, not Google's JSON";
+  }
+  if (data === null) return "JSON null, not Google's JSON object";
+  if (Array.isArray(data)) return "a JSON array, not Google's JSON object";
+  if (typeof data === 'object') return data instanceof Blob ? "not text, not Google's JSON" : 'JSON Google does not send here';
+  return `a JSON ${typeof data}, not Google's JSON object`;
+}
+
+/**
+ * Google answers JSON; anything else in its place means something between us and Google
+ * answered. Without the body (the library lost it) it is most likely a page.
+ */
+export function notJson(what: string, data: unknown = '<'): FlowError {
   return new FlowError(
-    `${what} failed: the answer was a web page, not Google's JSON, so a proxy or captive portal is in the way. Check your network or proxy settings and try again.`,
+    `${what} failed: the answer was ${bodyKind(data)}, so a proxy or captive portal is in the way. Check your network or proxy settings and try again.`,
   );
 }
 
