@@ -1,6 +1,6 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { GoogleEndpoints } from '../core/endpoints.js';
-import { FlowError } from '../core/errors.js';
+import { FlowError, UsageError } from '../core/errors.js';
 import { printable } from '../core/printable.js';
 
 /**
@@ -32,17 +32,23 @@ export interface HttpPolicy {
 
 /**
  * `GMAIL_TOKEN_HTTP_TIMEOUT=<seconds>` changes how long every request to Google may take (default
- * 30), for slow links or for tests of a Google that never answers. Read here and nowhere else;
- * a value that is not a positive number is ignored.
+ * 30), for slow links or for tests of a Google that never answers. Read here and nowhere else.
+ * Whole seconds up to an hour: a typo silently kept at 30 s, or 1e9 failing later as "could not
+ * reach Google", would send the person looking at their network instead of the variable.
  */
 export const HTTP_TIMEOUT_VARIABLE = 'GMAIL_TOKEN_HTTP_TIMEOUT';
 
-export function httpPolicyFrom(env: NodeJS.ProcessEnv): HttpPolicy {
-  const seconds = Number(env[HTTP_TIMEOUT_VARIABLE]);
-  return { timeoutMs: Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds * 1000) : 30_000 };
-}
+export const DEFAULT_HTTP_POLICY: HttpPolicy = { timeoutMs: 30_000 };
 
-export const DEFAULT_HTTP_POLICY: HttpPolicy = httpPolicyFrom(process.env);
+export function httpPolicyFrom(env: NodeJS.ProcessEnv): HttpPolicy {
+  const value = env[HTTP_TIMEOUT_VARIABLE];
+  if (value === undefined || value === '') return DEFAULT_HTTP_POLICY;
+  const seconds = /^\d{1,4}$/.test(value) ? Number(value) : 0;
+  if (seconds < 1 || seconds > 3600) {
+    throw new UsageError(`${HTTP_TIMEOUT_VARIABLE}=${printable(value, 40) ?? '?'} is not a whole number of seconds from 1 to 3600. Unset it for the default, 30.`);
+  }
+  return { timeoutMs: seconds * 1000 };
+}
 
 /**
  * One retry after a 5xx or a dropped connection, then a clear error: the library's default

@@ -75,6 +75,7 @@ export async function runCheck(options: CheckCliOptions, io: CliIo): Promise<voi
   const { emit, warn } = render;
   const sendTestTo = options.sendTest === undefined ? undefined : parseAddress(options.sendTest);
   const logins = mailLogins(options, io.env);
+  const http = httpPolicyFrom(io.env);
   const { stored, endpoints, secrets } = await storedClient(options, io);
   logins?.targets.forEach((target) => {
     const notice = overrideNotice(target);
@@ -82,7 +83,7 @@ export async function runCheck(options: CheckCliOptions, io: CliIo): Promise<voi
   });
   let report: CheckReport;
   try {
-    report = await checkToken({ stored, secrets, endpoints, sendTestTo, mailLogins: logins, now: () => new Date(), http: httpPolicyFrom(io.env) });
+    report = await checkToken({ stored, secrets, endpoints, sendTestTo, mailLogins: logins, now: () => new Date(), http });
   } catch (error) {
     if (options.json && error instanceof FlowError) await emit(JSON.stringify(failedCheckReport(stored.source, error.message), null, 2) + '\n');
     throw error;
