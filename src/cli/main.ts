@@ -38,9 +38,9 @@ function mintCommand(io: CliIo): Command {
 
 function clientOptions(command: Command): Command {
   return command
-    .option('-c, --credentials <file>', "the OAuth client, when the token does not carry it")
-    .option('--client-id <id>', 'OAuth client id, when the token does not carry it')
-    .option('--client-secret <secret>', 'OAuth client secret, when the token does not carry it');
+    .option('-c, --credentials <file>', 'the OAuth client to use, overriding one stored with the token')
+    .option('--client-id <id>', 'OAuth client id to use, overriding one stored with the token')
+    .option('--client-secret <secret>', 'OAuth client secret to use, overriding one stored with the token');
 }
 
 function checkCommand(io: CliIo): Command {
