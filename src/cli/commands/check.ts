@@ -29,6 +29,8 @@ function mailLogins(options: CheckCliOptions, env: NodeJS.ProcessEnv): MailLogin
 function describeLogin({ paint, say }: Render, name: string, result: MailLoginResult | null, mainProblem: string | null): void {
   if (!result) return;
   if (result.ok) say(`  ${name}:     `, `${paint.green('logged in')} to ${result.server} as ${result.user ?? ''}, and out`);
+  else if (result.user === null) say(`  ${name}:     `, `${paint.red('not tried')} at ${result.server}`);
+  else if (!result.reached) say(`  ${name}:     `, `${paint.red('not reached')} at ${result.server}`);
   else say(`  ${name}:     `, `${paint.red('refused')} at ${result.server}`);
   if (result.problem && result.problem !== mainProblem) say(`            ${result.problem}`);
 }
