@@ -78,6 +78,16 @@ export async function oauthClient(
   return client;
 }
 
+/**
+ * The body of the last answer `client` got: the library throws a bare TypeError on a body that is
+ * not a JSON object, and the error should still say what came instead.
+ */
+export function lastAnswerOf(client: OAuth2Client): () => unknown {
+  let body: unknown;
+  client.transporter.interceptors.response.add({ resolved: async (response) => ((body = response.data), response) });
+  return () => body;
+}
+
 export interface GoogleFailure {
   status?: number;
   error?: string;
@@ -129,11 +139,8 @@ function bodyKind(data: unknown): string {
   return `a JSON ${typeof data}, not Google's JSON object`;
 }
 
-/**
- * Google answers JSON; anything else in its place means something between us and Google
- * answered. Without the body (the library lost it) it is most likely a page.
- */
-export function notJson(what: string, data: unknown = '<'): FlowError {
+/** Google answers JSON; anything else in its place means something between us and Google answered. */
+export function notJson(what: string, data: unknown): FlowError {
   return new FlowError(
     `${what} failed: the answer was ${bodyKind(data)}, so a proxy or captive portal is in the way. Check your network or proxy settings and try again.`,
   );

@@ -48,8 +48,8 @@ describe('one-line errors', () => {
     expect(describeFailure({ status: 400 }, 'X').message).toBe('X failed: Google sent an unexpected answer (HTTP 400). Try again.');
     expect(describeFailure({}, 'X').message).toBe('X failed: Google sent an unexpected answer (HTTP ?). Try again.');
     expect(describeFailure({ status: 499, error: 'e' }, 'X').message).toBe('X failed: Google answered e.');
-    expect(notJson('Refreshing')).toBeInstanceOf(FlowError);
-    expect(notJson('Refreshing').message).toBe(
+    expect(notJson('Refreshing', '<html>')).toBeInstanceOf(FlowError);
+    expect(notJson('Refreshing', '<html>').message).toBe(
       "Refreshing failed: the answer was a web page, not Google's JSON, so a proxy or captive portal is in the way. Check your network or proxy settings and try again.",
     );
   });
