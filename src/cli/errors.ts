@@ -20,6 +20,8 @@ export async function exitCodeFor(error: unknown, io: CliIo): Promise<ExitCode> 
   // chalk loads only when there is something to show: --help and --version end here too.
   const { fail } = (await import('./render.js')).renderFor(io);
   if (error instanceof GmailTokenError) {
+    // One of ours wrapping a bug (the demo's steps do): its stack is the detail DEBUG asks for.
+    if (debug(io.env) && error.cause instanceof Error) io.stderr.write(`${error.cause.stack ?? error.cause.name}\n`);
     fail(error.message);
     return error.exitCode;
   }

@@ -38,9 +38,9 @@ function mintCommand(io: CliIo): Command {
 
 function clientOptions(command: Command): Command {
   return command
-    .option('-c, --credentials <file>', "the OAuth client, when the token does not carry it")
-    .option('--client-id <id>', 'OAuth client id, when the token does not carry it')
-    .option('--client-secret <secret>', 'OAuth client secret, when the token does not carry it');
+    .option('-c, --credentials <file>', 'the OAuth client to use, overriding one stored with the token')
+    .option('--client-id <id>', 'OAuth client id to use, overriding one stored with the token')
+    .option('--client-secret <secret>', 'OAuth client secret to use, overriding one stored with the token');
 }
 
 function checkCommand(io: CliIo): Command {
@@ -92,11 +92,31 @@ function demoCommand(io: CliIo): Command {
     .action(async (options) => (await import('./commands/demo.js')).runDemoCommand(options, io));
 }
 
+/**
+ * commander's own `help <name>` prints the whole help on stderr, with no error line, for a name
+ * that is no command: this one says which name is unknown, as `gmail-token <name>` does.
+ */
+function helpCommand(program: Command): Command {
+  return new Command('help')
+    .argument('[command]')
+    .description('display help for command')
+    .helpOption(false)
+    .action((name?: string) => {
+      if (name === undefined) program.help();
+      const command = program.commands.find((candidate) => candidate.name() === name);
+      if (!command) program.error(`error: unknown command '${name}'`, { exitCode: ExitCode.usage, code: 'commander.unknownCommand' });
+      command.help();
+    });
+}
+
+/** The pointer to --help goes on the error's own line: a usage error is one line (SPEC). */
+const USAGE_HINT = ' (run gmail-token --help for usage)';
+
 export function buildProgram(io: CliIo = processIo()): Command {
   const program = new Command('gmail-token')
     .description('Mint, check and revoke Gmail OAuth refresh tokens with the loopback flow.')
     .version(version(), '-V, --version')
-    .showHelpAfterError('(run gmail-token --help for usage)')
+    .helpCommand(false)
     .exitOverride()
     .addCommand(mintCommand(io))
     .addCommand(revokeCommand(io))
@@ -104,6 +124,7 @@ export function buildProgram(io: CliIo = processIo()): Command {
     .addCommand(accessTokenCommand(io))
     .addCommand(emulatorCommand(io))
     .addCommand(demoCommand(io));
+  program.addCommand(helpCommand(program));
   // commander quotes what was typed (an unknown option, a bad choice): escaped, like our own errors.
   const output = {
     writeOut: (text: string) => void io.stdout.write(text),
@@ -116,8 +137,8 @@ export function buildProgram(io: CliIo = processIo()): Command {
     getOutHasColors: () => false,
     getErrHasColors: () => false,
   };
-  program.configureOutput(output);
   for (const command of program.commands) command.exitOverride().configureOutput(output);
+  program.configureOutput({ ...output, outputError: (text, write) => output.outputError(text.replace('\n', `${USAGE_HINT}\n`), write) });
   return program;
 }
 

@@ -16,6 +16,19 @@ async function isLink(path: string): Promise<boolean> {
 const FOLDER_LITTER = new Set(['.ds_store', 'desktop.ini', 'thumbs.db']);
 
 /**
+ * A new --keep folder is made now, 0700, not after consent: one that cannot be made (/sys/…, a
+ * read-only disk) must stop the demo before it starts, not fail it at the end. Not recursive:
+ * Node 20's recursive mkdir never returns for a path in /proc.
+ */
+async function createKeepFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { mode: 0o700 });
+  } catch (error) {
+    throw new UsageError(`Cannot create the --keep folder ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}). Name a new or empty folder, in one that exists and you can write to.`);
+  }
+}
+
+/**
  * --keep takes a folder that is new or empty (but for FOLDER_LITTER), so the demo's files never
  * replace, or mix with, a real token.json or .env that a later command (or an app) would pick up.
  */
@@ -30,7 +43,7 @@ export async function checkKeepFolder(dir: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await isLink(dir))) {
       throw new UsageError(`--keep ${dir} is a symbolic link to nothing. Remove it, or name a new or empty folder.`);
     }
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return createKeepFolder(dir);
     throw new UsageError(`Cannot read the --keep folder ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
   }
   if (entries.some((name) => !FOLDER_LITTER.has(name.toLowerCase()))) {
@@ -40,10 +53,9 @@ export async function checkKeepFolder(dir: string): Promise<void> {
 
 /**
  * Writes the token.json and .env that `mint` would have, both marked as the emulator's (0600).
- * The folder was found empty before consent; a file put there since is kept, never replaced.
+ * The folder was found empty, or made, before consent; a file put there since is kept, never replaced.
  */
 export async function keepFiles(dir: string, token: MintedToken): Promise<string[]> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
   const tokenFile = join(dir, 'token.json');
   const envFile = join(dir, '.env');
   await createNew(tokenFile, keptTokenJson(token));

@@ -28,8 +28,10 @@ export interface DemoEffects extends Pick<DemoSession, 'openBrowser' | 'tell' | 
 
 /** Exit 1, naming the step that did not behave as Google would. */
 export class DemoStepFailed extends FlowError {
-  constructor(step: DemoStepId, reason: string) {
+  /** `unexpected`: the bug behind an "unexpected" reason, whose stack DEBUG=gmail-token shows. */
+  constructor(step: DemoStepId, reason: string, unexpected?: unknown) {
     super(`The demo's ${DEMO_STEP_NAMES[step]} step did not behave as expected: ${reason}`);
+    if (unexpected !== undefined) this.cause = unexpected;
   }
 }
 
@@ -44,7 +46,8 @@ function stepper(effects: DemoEffects): Step {
     } catch (error) {
       if (effects.signal.aborted) throw error;
       // Only our own messages are shown: anything else could quote a request, secrets and all.
-      throw new DemoStepFailed(id, error instanceof GmailTokenError ? error.message : `unexpected ${error instanceof Error ? error.name : typeof error}.`);
+      if (error instanceof GmailTokenError) throw new DemoStepFailed(id, error.message);
+      throw new DemoStepFailed(id, `unexpected ${error instanceof Error ? error.name : typeof error}.`, error);
     }
   };
 }

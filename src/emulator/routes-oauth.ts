@@ -8,6 +8,8 @@ export const revokePost: Handler = (ctx, call) => {
   const token = call.form['token'] ?? call.query['token'];
   if (!token) return oauthError(400, 'invalid_request', 'Missing required parameter: token');
   if (!ctx.store.revoke(token)) return oauthError(400, 'invalid_token', 'Token expired or revoked');
+  // Google answers 200 with an empty body, which google-auth-library hands over as {} under a JSON
+  // content type (googleapis/google-auth-library-nodejs#1900); revoke accepts only that or ''.
   return json(200, {});
 };
 

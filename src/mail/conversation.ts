@@ -12,6 +12,9 @@ export interface MailConnector {
 /** A failure that is not the server refusing the token: unreachable, slow, or not speaking the protocol. */
 export class MailWireError extends Error {}
 
+/** No connection at all: the server never heard the login, so it cannot have refused it. */
+export class MailUnreachableError extends MailWireError {}
+
 /** No reply line of SMTP or IMAP comes near this; a longer one is not the server we want. */
 const MAX_LINE = 16 * 1024;
 /** The greeting, an EHLO or CAPABILITY list, a login's answer: each far below this. */

@@ -2,7 +2,7 @@ import { connect as connectTcp, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
 import { targetName, type MailTarget } from '../core/mail-hosts.js';
-import { MailWireError, type MailConnector } from './conversation.js';
+import { MailUnreachableError, MailWireError, type MailConnector } from './conversation.js';
 
 const CONNECT_TIMEOUT_MS = 20_000;
 
@@ -13,7 +13,7 @@ function serverName(host: string): string | undefined {
 
 function settled(socket: Duplex, event: 'connect' | 'secureConnect', target: MailTarget): Promise<Duplex> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new MailWireError(`No connection to ${targetName(target)} within ${CONNECT_TIMEOUT_MS / 1000} s.`)), CONNECT_TIMEOUT_MS);
+    const timer = setTimeout(() => fail(new MailUnreachableError(`No connection to ${targetName(target)} within ${CONNECT_TIMEOUT_MS / 1000} s.`)), CONNECT_TIMEOUT_MS);
     const fail = (error: Error) => {
       clearTimeout(timer);
       socket.destroy();
@@ -24,7 +24,7 @@ function settled(socket: Duplex, event: 'connect' | 'secureConnect', target: Mai
       // Node sets authorizationError when it rejects the certificate: the server was reached.
       const rejected = (socket as Partial<TLSSocket>).authorizationError;
       if (rejected) fail(new MailWireError(`The certificate of ${targetName(target)} is not trusted (${String(rejected)}), so no token was sent to it.`));
-      else fail(new MailWireError(`Cannot reach ${targetName(target)} (${reason}).`));
+      else fail(new MailUnreachableError(`Cannot reach ${targetName(target)} (${reason}).`));
     });
     socket.once(event, () => {
       clearTimeout(timer);

@@ -35,7 +35,7 @@ function asNumber(value: unknown): number | undefined {
 function checkedGrant(data: unknown, now: Date): CodeGrant {
   if (typeof data === 'string') {
     // A body the library could not parse as JSON comes back as a string: a proxy's or captive portal's page.
-    throw notJson('Exchanging the code');
+    throw notJson('Exchanging the code', data);
   }
   const body = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
   if (typeof body.access_token !== 'string' || body.access_token === '') {

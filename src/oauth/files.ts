@@ -28,7 +28,7 @@ export function why(error: unknown, platform?: NodeJS.Platform): string {
   return WRITE_FAILURES[found] ? `${found}: ${WRITE_FAILURES[found]}` : found;
 }
 
-async function checkFolder(path: string): Promise<void> {
+async function checkFolder(path: string, option: string): Promise<void> {
   const folder = dirname(path);
   try {
     // stat, not lstat: a folder reached through a symlink (/tmp on macOS, say) is a folder.
@@ -37,14 +37,14 @@ async function checkFolder(path: string): Promise<void> {
   } catch (error) {
     if (error instanceof UsageError) throw error;
     if (code(error) === 'ENOENT') throw new UsageError(`Cannot write ${path}: the folder ${folder} does not exist. Create it first.`);
-    throw new UsageError(`Cannot write ${path}: the folder ${folder} is not writable (${why(error)}). Choose another --out.`);
+    throw new UsageError(`Cannot write ${path}: the folder ${folder} is not writable (${why(error)}). Choose another ${option}.`);
   }
   // access() says yes to root almost everywhere (/proc, say); creating a file is the sure test.
   const probe = temporaryFor(path);
   try {
     await (await open(probe, 'wx', 0o600)).close();
   } catch (error) {
-    throw new UsageError(`Cannot write ${path}: the folder ${folder} is not writable (${why(error)}). Choose another --out.`);
+    throw new UsageError(`Cannot write ${path}: the folder ${folder} is not writable (${why(error)}). Choose another ${option}.`);
   }
   await unlink(probe).catch(() => undefined);
 }
@@ -56,9 +56,16 @@ async function checkFolder(path: string): Promise<void> {
  */
 export async function planOutput(
   path: string,
-  options: { force: boolean; update: boolean; confirmOverwrite?: (path: string) => Promise<boolean> },
+  options: {
+    force: boolean;
+    update: boolean;
+    confirmOverwrite?: (path: string) => Promise<boolean>;
+    /** The option that named the path (mint's --out, the emulator's --write-credentials), for the advice. */
+    option?: string;
+  },
 ): Promise<OutputPlan> {
-  await checkFolder(path);
+  const option = options.option ?? '--out';
+  await checkFolder(path, option);
   let stats;
   try {
     stats = await lstat(path);
@@ -66,12 +73,12 @@ export async function planOutput(
     if (code(error) === 'ENOENT') return 'create';
     throw new UsageError(`Cannot check ${path} (${code(error) ?? 'error'}).`);
   }
-  if (stats.isSymbolicLink()) throw new UsageError(`${path} is a symbolic link; gmail-token does not write through links. Remove it or choose another --out.`);
-  if (stats.isDirectory()) throw new UsageError(`${path} is a folder. Give a file name with --out.`);
-  if (!stats.isFile()) throw new UsageError(`${path} is not a regular file. Choose another --out.`);
+  if (stats.isSymbolicLink()) throw new UsageError(`${path} is a symbolic link; gmail-token does not write through links. Remove it or choose another ${option}.`);
+  if (stats.isDirectory()) throw new UsageError(`${path} is a folder. Give a file name with ${option}.`);
+  if (!stats.isFile()) throw new UsageError(`${path} is not a regular file. Choose another ${option}.`);
   if (options.update) return 'update';
   if (options.force || (await options.confirmOverwrite?.(path))) return 'overwrite';
-  throw new UsageError(`${path} already exists and was kept. Pass --force to overwrite it, or choose another --out.`);
+  throw new UsageError(`${path} already exists and was kept. Pass --force to overwrite it, or choose another ${option}.`);
 }
 
 /**

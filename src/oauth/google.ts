@@ -1,6 +1,6 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { GoogleEndpoints } from '../core/endpoints.js';
-import { FlowError } from '../core/errors.js';
+import { FlowError, UsageError } from '../core/errors.js';
 import { printable } from '../core/printable.js';
 
 /**
@@ -32,17 +32,23 @@ export interface HttpPolicy {
 
 /**
  * `GMAIL_TOKEN_HTTP_TIMEOUT=<seconds>` changes how long every request to Google may take (default
- * 30), for slow links or for tests of a Google that never answers. Read here and nowhere else;
- * a value that is not a positive number is ignored.
+ * 30), for slow links or for tests of a Google that never answers. Read here and nowhere else.
+ * Whole seconds up to an hour: a typo silently kept at 30 s, or 1e9 failing later as "could not
+ * reach Google", would send the person looking at their network instead of the variable.
  */
 export const HTTP_TIMEOUT_VARIABLE = 'GMAIL_TOKEN_HTTP_TIMEOUT';
 
-export function httpPolicyFrom(env: NodeJS.ProcessEnv): HttpPolicy {
-  const seconds = Number(env[HTTP_TIMEOUT_VARIABLE]);
-  return { timeoutMs: Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds * 1000) : 30_000 };
-}
+export const DEFAULT_HTTP_POLICY: HttpPolicy = { timeoutMs: 30_000 };
 
-export const DEFAULT_HTTP_POLICY: HttpPolicy = httpPolicyFrom(process.env);
+export function httpPolicyFrom(env: NodeJS.ProcessEnv): HttpPolicy {
+  const value = env[HTTP_TIMEOUT_VARIABLE];
+  if (value === undefined || value === '') return DEFAULT_HTTP_POLICY;
+  const seconds = /^\d{1,4}$/.test(value) ? Number(value) : 0;
+  if (seconds < 1 || seconds > 3600) {
+    throw new UsageError(`${HTTP_TIMEOUT_VARIABLE}=${printable(value, 40) ?? '?'} is not a whole number of seconds from 1 to 3600. Unset it for the default, 30.`);
+  }
+  return { timeoutMs: seconds * 1000 };
+}
 
 /**
  * One retry after a 5xx or a dropped connection, then a clear error: the library's default
@@ -70,6 +76,16 @@ export async function oauthClient(
     }),
   });
   return client;
+}
+
+/**
+ * The body of the last answer `client` got: the library throws a bare TypeError on a body that is
+ * not a JSON object, and the error should still say what came instead.
+ */
+export function lastAnswerOf(client: OAuth2Client): () => unknown {
+  let body: unknown;
+  client.transporter.interceptors.response.add({ resolved: async (response) => ((body = response.data), response) });
+  return () => body;
 }
 
 export interface GoogleFailure {
@@ -111,10 +127,22 @@ function networkCode(error: unknown): unknown {
   return names ?? (error as { cause?: { name?: unknown } } | undefined)?.cause?.name;
 }
 
-/** Google answers JSON; a page in its place means something between us and Google answered. */
-export function notJson(what: string): FlowError {
+/** How to name a body that is not Google's, so a JSON null is not called a web page. */
+function bodyKind(data: unknown): string {
+  if (typeof data === 'string') {
+    if (data.trim() === '') return "empty, not Google's JSON";
+    return /^\s*</.test(data) ? "a web page, not Google's JSON" : "plain text, not Google's JSON";
+  }
+  if (data === null) return "JSON null, not Google's JSON object";
+  if (Array.isArray(data)) return "a JSON array, not Google's JSON object";
+  if (typeof data === 'object') return data instanceof Blob ? "not text, not Google's JSON" : 'JSON Google does not send here';
+  return `a JSON ${typeof data}, not Google's JSON object`;
+}
+
+/** Google answers JSON; anything else in its place means something between us and Google answered. */
+export function notJson(what: string, data: unknown): FlowError {
   return new FlowError(
-    `${what} failed: the answer was a web page, not Google's JSON, so a proxy or captive portal is in the way. Check your network or proxy settings and try again.`,
+    `${what} failed: the answer was ${bodyKind(data)}, so a proxy or captive portal is in the way. Check your network or proxy settings and try again.`,
   );
 }
 

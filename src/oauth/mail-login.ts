@@ -1,7 +1,7 @@
 import { targetName, type MailTarget } from '../core/mail-hosts.js';
 import { explainRefusal, quoteServer } from '../core/mail-refusal.js';
 import { xoauth2Response } from '../core/xoauth2.js';
-import { MailWireError, type MailConnector } from '../mail/conversation.js';
+import { MailUnreachableError, MailWireError, type MailConnector } from '../mail/conversation.js';
 import { imapLogin } from '../mail/imap.js';
 import { smtpLogin } from '../mail/smtp.js';
 
@@ -10,6 +10,8 @@ export interface MailLoginResult {
   ok: boolean;
   server: string;
   user: string | null;
+  /** Whether a connection was made: without one no login happened, and nothing was refused. */
+  reached: boolean;
   problem: string | null;
 }
 
@@ -37,15 +39,16 @@ export async function tryMailLogin(request: MailLoginRequest): Promise<MailLogin
   const server = targetName(target);
   if (!account) {
     const problem = `The ${target.protocol.toUpperCase()} login needs the account's address, and neither Google nor the stored token names it. Mint with \`-s full,email\`.`;
-    return { ok: false, server, user: null, problem };
+    return { ok: false, server, user: null, reached: false, problem };
   }
   try {
     const outcome = await LOGINS[target.protocol](target, account, request.accessToken, request.connector);
-    if (outcome.accepted) return { ok: true, server, user: account, problem: null };
+    if (outcome.accepted) return { ok: true, server, user: account, reached: true, problem: null };
     const problem = explainRefusal({ ...request, protocol: target.protocol, user: account, reply: outcome.reply, challenge: outcome.challenge });
-    return { ok: false, server, user: account, problem: withoutSecrets(problem, request.accessToken, account) };
+    return { ok: false, server, user: account, reached: true, problem: withoutSecrets(problem, request.accessToken, account) };
   } catch (error) {
     if (!(error instanceof MailWireError)) throw error;
-    return { ok: false, server, user: account, problem: withoutSecrets(error.message, request.accessToken, account) };
+    const reached = !(error instanceof MailUnreachableError);
+    return { ok: false, server, user: account, reached, problem: withoutSecrets(error.message, request.accessToken, account) };
   }
 }

@@ -3,7 +3,7 @@ import type { GoogleEndpoints } from '../core/endpoints.js';
 import { FlowError, UsageError } from '../core/errors.js';
 import type { StoredToken } from '../core/stored-token.js';
 import { hasBearerShape } from '../core/token-cache.js';
-import { describeFailure, googleFailure, notJson, oauthClient, type ClientSecrets, type HttpPolicy } from './google.js';
+import { describeFailure, googleFailure, lastAnswerOf, notJson, oauthClient, type ClientSecrets, type HttpPolicy } from './google.js';
 
 export const INVALID_GRANT_CAUSES =
   'The usual causes: it was revoked; the account password changed; the app is in "Testing" publishing status, whose refresh tokens expire after 7 days; it was unused for 6 months; or the client has over 100 refresh tokens for this account, so the oldest stopped. Mint a new one with `gmail-token mint`.';
@@ -70,6 +70,7 @@ export async function refreshAccess(stored: StoredToken, secrets: ClientSecrets,
   }
   const client = await oauthClient(secrets, endpoints, { http });
   client.setCredentials({ refresh_token: stored.refreshToken });
+  const answer = lastAnswerOf(client);
   try {
     const { credentials } = await client.refreshAccessToken();
     if (!credentials.access_token) throw new FlowError('Refreshing the token failed: Google sent no access token. Try again.');
@@ -77,7 +78,7 @@ export async function refreshAccess(stored: StoredToken, secrets: ClientSecrets,
   } catch (error) {
     if (error instanceof FlowError) throw error;
     // The library throws a TypeError of its own when the body it got is not a JSON object.
-    if (error instanceof TypeError) throw notJson('Refreshing the token');
+    if (error instanceof TypeError) throw notJson('Refreshing the token', answer());
     throw refreshFailure(error, stored.source);
   }
 }

@@ -35,8 +35,8 @@ describe('check --smtp --imap, against the emulator', () => {
       ok: true,
       full_mail_scope: true,
       problem: null,
-      smtp: { ok: true, server: emulator.smtpHostPort, user: 'you@gmail.com', problem: null },
-      imap: { ok: true, server: emulator.imapHostPort, user: 'you@gmail.com', problem: null },
+      smtp: { ok: true, server: emulator.smtpHostPort, user: 'you@gmail.com', reached: true, problem: null },
+      imap: { ok: true, server: emulator.imapHostPort, user: 'you@gmail.com', reached: true, problem: null },
     });
   });
 

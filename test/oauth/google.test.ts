@@ -9,10 +9,13 @@ import { revokeToken } from '../../src/oauth/revoke.js';
 /** How Google's answers and silences become one-line errors (src/oauth/google.ts), for `npm run mutation`. */
 
 describe('the request timeout', () => {
-  it('GMAIL_TOKEN_HTTP_TIMEOUT in seconds, rounded up to a millisecond; anything but a positive number is 30 s', () => {
-    expect(httpPolicyFrom({ GMAIL_TOKEN_HTTP_TIMEOUT: '2.5' })).toEqual({ timeoutMs: 2500 });
-    expect(httpPolicyFrom({ GMAIL_TOKEN_HTTP_TIMEOUT: '0.0001' })).toEqual({ timeoutMs: 1 });
-    for (const value of [undefined, '', '0', '-1', 'soon', 'Infinity']) expect(httpPolicyFrom({ GMAIL_TOKEN_HTTP_TIMEOUT: value })).toEqual({ timeoutMs: 30_000 });
+  it('GMAIL_TOKEN_HTTP_TIMEOUT in whole seconds from 1 to 3600; unset or empty is 30 s; anything else is refused', () => {
+    expect(httpPolicyFrom({ GMAIL_TOKEN_HTTP_TIMEOUT: '1' })).toEqual({ timeoutMs: 1000 });
+    expect(httpPolicyFrom({ GMAIL_TOKEN_HTTP_TIMEOUT: '3600' })).toEqual({ timeoutMs: 3_600_000 });
+    for (const value of [undefined, '']) expect(httpPolicyFrom({ GMAIL_TOKEN_HTTP_TIMEOUT: value })).toEqual({ timeoutMs: 30_000 });
+    for (const value of ['0', '3601', '2.5', '-1', 'soon', 'Infinity', '1e9', ' 5']) {
+      expect(() => httpPolicyFrom({ GMAIL_TOKEN_HTTP_TIMEOUT: value })).toThrow(/^GMAIL_TOKEN_HTTP_TIMEOUT=.* is not a whole number of seconds from 1 to 3600\./);
+    }
   });
 });
 
@@ -45,8 +48,8 @@ describe('one-line errors', () => {
     expect(describeFailure({ status: 400 }, 'X').message).toBe('X failed: Google sent an unexpected answer (HTTP 400). Try again.');
     expect(describeFailure({}, 'X').message).toBe('X failed: Google sent an unexpected answer (HTTP ?). Try again.');
     expect(describeFailure({ status: 499, error: 'e' }, 'X').message).toBe('X failed: Google answered e.');
-    expect(notJson('Refreshing')).toBeInstanceOf(FlowError);
-    expect(notJson('Refreshing').message).toBe(
+    expect(notJson('Refreshing', '<html>')).toBeInstanceOf(FlowError);
+    expect(notJson('Refreshing', '<html>').message).toBe(
       "Refreshing failed: the answer was a web page, not Google's JSON, so a proxy or captive portal is in the way. Check your network or proxy settings and try again.",
     );
   });

@@ -13,8 +13,8 @@ export interface AccessTokenCliOptions extends StoredClientCliOptions {
 /** Only the token and a newline on stdout, for `$(gmail-token access-token)`. */
 export async function runAccessToken(options: AccessTokenCliOptions, io: CliIo): Promise<void> {
   const { emit, warn } = renderFor(io);
-  const { stored, endpoints, secrets } = await storedClient(options, io);
   const http = httpPolicyFrom(io.env);
+  const { stored, endpoints, secrets } = await storedClient(options, io);
   const accessToken = await accessTokenFor({
     stored,
     secrets,

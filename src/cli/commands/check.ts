@@ -29,6 +29,8 @@ function mailLogins(options: CheckCliOptions, env: NodeJS.ProcessEnv): MailLogin
 function describeLogin({ paint, say }: Render, name: string, result: MailLoginResult | null, mainProblem: string | null): void {
   if (!result) return;
   if (result.ok) say(`  ${name}:     `, `${paint.green('logged in')} to ${result.server} as ${result.user ?? ''}, and out`);
+  else if (result.user === null) say(`  ${name}:     `, `${paint.red('not tried')} at ${result.server}`);
+  else if (!result.reached) say(`  ${name}:     `, `${paint.red('not reached')} at ${result.server}`);
   else say(`  ${name}:     `, `${paint.red('refused')} at ${result.server}`);
   if (result.problem && result.problem !== mainProblem) say(`            ${result.problem}`);
 }
@@ -75,6 +77,7 @@ export async function runCheck(options: CheckCliOptions, io: CliIo): Promise<voi
   const { emit, warn } = render;
   const sendTestTo = options.sendTest === undefined ? undefined : parseAddress(options.sendTest);
   const logins = mailLogins(options, io.env);
+  const http = httpPolicyFrom(io.env);
   const { stored, endpoints, secrets } = await storedClient(options, io);
   logins?.targets.forEach((target) => {
     const notice = overrideNotice(target);
@@ -82,7 +85,7 @@ export async function runCheck(options: CheckCliOptions, io: CliIo): Promise<voi
   });
   let report: CheckReport;
   try {
-    report = await checkToken({ stored, secrets, endpoints, sendTestTo, mailLogins: logins, now: () => new Date(), http: httpPolicyFrom(io.env) });
+    report = await checkToken({ stored, secrets, endpoints, sendTestTo, mailLogins: logins, now: () => new Date(), http });
   } catch (error) {
     if (options.json && error instanceof FlowError) await emit(JSON.stringify(failedCheckReport(stored.source, error.message), null, 2) + '\n');
     throw error;

@@ -44,7 +44,7 @@ export async function runEmulator(options: EmulatorCliOptions, io: CliIo): Promi
   const imapPort = parsePort(options.imapPort, '--imap-port');
   const host = loopbackHost(options.host);
   const credentialsPath = options.writeCredentials === undefined ? undefined : resolve(io.cwd, options.writeCredentials);
-  if (credentialsPath) await planOutput(credentialsPath, { force: options.force, update: false });
+  if (credentialsPath) await planOutput(credentialsPath, { force: options.force, update: false, option: '--write-credentials' });
   const emulator = await startEmulator({
     host,
     port,

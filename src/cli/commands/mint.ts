@@ -135,6 +135,7 @@ function nextStep({ format, prefix, path }: Destination, out: string): string {
 
 export async function runMint(options: MintCliOptions, io: CliIo): Promise<void> {
   const render = renderFor(io);
+  const http = httpPolicyFrom(io.env);
   const { request, destination } = await prepare(options, io);
   // The flow's modules load only once every input is known to be good.
   const { mintToken } = await import('../../oauth/mint.js');
@@ -145,7 +146,7 @@ export async function runMint(options: MintCliOptions, io: CliIo): Promise<void>
     tell: render.say,
     signal: interruption.signal,
     now: () => new Date(),
-    http: httpPolicyFrom(io.env),
+    http,
   });
   // Already loaded by the flow, which needed it for the code exchange.
   const { deliverToken, keepUnwrittenToken } = await import('../../oauth/after-consent.js');

@@ -27,6 +27,7 @@ function reach(stored: StoredToken): string {
 
 export async function runRevoke(options: RevokeCliOptions, io: CliIo): Promise<void> {
   const { say, success, warn } = renderFor(io);
+  const http = httpPolicyFrom(io.env);
   const { stored, endpoints } = await storedToken(options, io);
   if (interactive(io) && !options.yes) {
     say(reach(stored));
@@ -34,7 +35,7 @@ export async function runRevoke(options: RevokeCliOptions, io: CliIo): Promise<v
       throw new FlowError('Nothing was revoked.');
     }
   } else warn(reach(stored));
-  const outcome = await revokeToken(stored, endpoints, httpPolicyFrom(io.env));
+  const outcome = await revokeToken(stored, endpoints, http);
   if (outcome.kind === 'already-invalid') {
     say(`Google says the ${outcome.which} from ${stored.source} is already invalid (expired or revoked); nothing to do.`);
   } else success(`Revoked the ${outcome.which} from ${stored.source}.`);
