@@ -3,7 +3,7 @@
  * real headless Chromium clicking Allow; --keep; a step that fails; Ctrl-C.
  */
 import { parse } from 'dotenv';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -146,7 +146,7 @@ describe.skipIf(lacks('chromium'))('gmail-token demo with a browser', () => {
     try {
       const page = await context.newPage();
       await page.goto(opened);
-      mkdirSync(join(workspace.dir, 'kept'));
+      // The demo made the folder before consent; a file appears in it meanwhile.
       writeFileSync(join(workspace.dir, 'kept', 'token.json'), '{"real":true}');
       const loopback = redirectUriOf(opened);
       await Promise.all([page.waitForURL((url) => url.origin === loopback.origin), page.getByRole('button', { name: 'Allow', exact: true }).click()]);
