@@ -10,8 +10,8 @@ import { accessTokenFor } from '../../src/oauth/token-cache.js';
 import { makeWorkspace } from '../helpers/workspace.js';
 
 /**
- * Issue 19, items 5 and 9: what a token endpoint answers is checked before it is printed or
- * stored. Google's access tokens are RFC 6750 b64tokens and its expires_in a number; a tampered
+ * Issue 19, items 5 and 9, and the review's finding on expires_in past a Date's range: what a token
+ * endpoint answers is checked before it is printed or stored. Google's access tokens are RFC 6750 b64tokens and its expires_in a number; a tampered
  * token_uri or a proxy may send "ya29.ok\r\nX-Injected: 1", which `$(gmail-token access-token)`
  * would put into a request as a header of its own.
  */
@@ -108,3 +108,37 @@ describe('a non-numeric expires_in from the token endpoint', () => {
   });
 });
 
+
+/**
+ * An expires_in so large that the expiry is past a Date's range (8.64e15 ms) passed as a number,
+ * then made an invalid date: access-token printed the token and blamed the file. It is refused like
+ * a non-numeric one; the code exchange counts it as an hour, so the refresh token just issued is kept.
+ */
+const HUGE = 9_000_000_000_000;
+
+describe(`expires_in ${HUGE} from the token endpoint`, () => {
+  it('access-token refuses it, saying why: nothing printed, the file as it was, no warning', async () => {
+    answer = { access_token: 'ya29.fine', expires_in: HUGE };
+    const path = tokenFile();
+    const before = readFileSync(path, 'utf8');
+    const warned: string[] = [];
+    await expect(accessTokenFor({ ...request(path), warn: (line) => void warned.push(line) })).rejects.toThrow(
+      /expires_in is not a number of seconds \(or is too large for a date\), so the access token was neither printed nor saved/,
+    );
+    expect(warned).toEqual([]);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+  });
+
+  it('check refuses it too', async () => {
+    answer = { access_token: 'ya29.fine', expires_in: HUGE };
+    await expect(checkToken(request(tokenFile()))).rejects.toThrow(/too large for a date/);
+  });
+
+  it('the code exchange counts it as an hour from the answer, keeping the refresh token', async () => {
+    answer = { access_token: 'ya29.fine', refresh_token: '1//new', expires_in: HUGE };
+    const now = new Date('2001-02-03T04:05:06Z');
+    const grant = await exchangeCode(secrets, resolveEndpoints({ tokenUri: `${origin}/token` }), { code: 'c', codeVerifier: 'v', redirectUri: 'http://127.0.0.1:1/', now: () => now });
+    expect(grant.refreshToken).toBe('1//new');
+    expect(grant.expiresAt).toEqual(new Date(now.getTime() + 3599_000));
+  });
+});
