@@ -25,6 +25,15 @@ const EVENTS = ['keypress', 'end', 'close', 'error'] as const;
 const listeners = (input: PassThrough) => EVENTS.map((name) => input.listenerCount(name));
 
 describe('a question ends as end of input', () => {
+  it('when stdin fails with EIO (a terminal that hung up), without crashing the run', async () => {
+    const io = streams();
+    const answer = askLine('Path?', io);
+    await drawn(io, /Path\?/);
+    // Unheard, this error would surface as an uncaught exception, which fails the test run.
+    io.input.destroy(Object.assign(new Error('read EIO'), { code: 'EIO' }));
+    expect(await answer).toBeUndefined();
+  });
+
   it("when stdin says 'end' without closing", async () => {
     const io = streams();
     const answer = askYesNo('Revoke it?', io);
@@ -85,14 +94,16 @@ describe('a question otherwise', () => {
     expect(io.shown().split('kept').at(-1)).not.toContain('\u001b[2K');
   });
 
-  it('leaves no listener on stdin once answered, so later questions do not pile them up', async () => {
+  it('leaves stdin as it found it once answered: no listener piled up, its errors heard again', async () => {
     const io = streams();
     const before = listeners(io.input);
+    const emit = io.input.emit;
     const answer = askLine('Name?', io);
     await drawn(io, /Name\?/);
     io.input.write('x\r');
     await answer;
     expect(listeners(io.input)).toEqual(before);
+    expect(io.input.emit).toBe(emit);
   });
 });
 
