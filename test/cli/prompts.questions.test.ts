@@ -76,6 +76,16 @@ describe('the overwrite question', () => {
   });
 });
 
+describe('a line question from the commands', () => {
+  it('shows the question on stderr and gives the typed line', async () => {
+    const run = cliIo(true);
+    const answer = promptsFor(run.io).askLine('Keep the refresh token how?');
+    await drawn(run, /Keep the refresh token how\?/);
+    run.stdin.write('revoke\r');
+    expect(await answer).toBe('revoke');
+  });
+});
+
 describe('the pasted redirect URL on a terminal', () => {
   it("shows the judge's problem with a bad paste and asks again", async () => {
     const run = cliIo(true);
