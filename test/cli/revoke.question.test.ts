@@ -68,6 +68,8 @@ describe('revoke asks on a terminal', () => {
     h.workspace.file('access.json', JSON.stringify({ token: token.token }));
     const run = onTerminal(['--token-file', 'access.json']);
     await run.waitForStderr(/\? Revoke the access token from access\.json\?/);
+    // The file records no client, so none is named.
+    expect(run.stderr()).toMatch(/^Revoking ends this app's access to the account: every token the account gave this OAuth client stops working, on every machine\.$/m);
     run.child.stdin.write('n\r');
     expect((await run.exit).code).toBe(1);
   });
