@@ -50,16 +50,17 @@ async function ask<T>(question: (context: PromptContext) => Promise<T>, streams:
     if (key?.ctrl && key.name === 'd') end();
   };
   const input = streams.input as Readable;
-  // A terminal that hung up (SSH dropped) fails reads with EIO: input has ended then too.
-  input.on('keypress', onKey).once('end', end).once('close', end).once('error', end);
+  input.on('keypress', onKey).once('end', end).once('close', end);
   if (input.readableEnded || input.destroyed) end();
   const restoreRawMode = tolerateHangUp(input as Partial<ReadStream>, end);
+  const restoreErrors = errorsEndInput(input, end);
   const both = signal ? AbortSignal.any([signal, ending.signal]) : ending.signal;
   try {
     return await question({ ...streams, signal: both, clearPromptOnDone: false }).catch(promptEnded(signal, ending.signal));
   } finally {
     restoreRawMode();
-    input.off('keypress', onKey).off('end', end).off('close', end).off('error', end);
+    restoreErrors();
+    input.off('keypress', onKey).off('end', end).off('close', end);
   }
 }
 
@@ -81,6 +82,23 @@ function tolerateHangUp(tty: Partial<ReadStream>, end: () => void): () => void {
   };
   return () => {
     tty.setRawMode = setRawMode;
+  };
+}
+
+/**
+ * A terminal that hung up (SSH dropped) fails reads with EIO: input has ended then too. readline
+ * re-emits an input's error on its own interface, where Inquirer does not listen, so heard there
+ * it would crash the run: for the question's lifetime, an input error is only end of input.
+ */
+function errorsEndInput(input: Readable, end: () => void): () => void {
+  const emit = input.emit;
+  input.emit = function (this: Readable, event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== 'error') return emit.call(this, event, ...args);
+    end();
+    return true;
+  } as Readable['emit'];
+  return () => {
+    input.emit = emit;
   };
 }
 

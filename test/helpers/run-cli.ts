@@ -56,10 +56,25 @@ function ttyOf(tty: InProcessOptions['tty']): CliIo['isTTY'] {
   return { stdin: false, stdout: false, stderr: false, ...tty };
 }
 
+/**
+ * Like process.stderr, which a pipe never ends: Inquirer pipes each question into the stream it is
+ * given and ends that pipe when the question is done, which would end a plain PassThrough before
+ * the run's last lines.
+ */
+function outlivingPipes(stream: PassThrough): PassThrough {
+  stream.end = ((...args: unknown[]) => {
+    const chunk = typeof args[0] === 'function' ? undefined : args[0];
+    if (chunk !== undefined && chunk !== null) stream.write(chunk as string);
+    (args.find((arg) => typeof arg === 'function') as (() => void) | undefined)?.();
+    return stream;
+  }) as PassThrough['end'];
+  return stream;
+}
+
 /** A stream that collects what the CLI writes, and tells each write as it happens. */
 function collector(onText: (all: string) => void): { stream: PassThrough; text(): string } {
   let text = '';
-  const stream = new PassThrough();
+  const stream = outlivingPipes(new PassThrough());
   stream.setEncoding('utf8').on('data', (chunk: string) => {
     text += chunk;
     onText(text);
