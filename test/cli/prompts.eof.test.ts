@@ -1,25 +1,14 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/core/errors.js';
 import { askLine, askYesNo } from '../../src/cli/prompts.js';
+import { drawn, promptStreams } from '../helpers/prompt-streams.js';
 
 /**
  * Issue 19, item 3, in-process: the questions settle when their input ends. Inquirer's own
  * prompts stay pending for ever then, which let the CLI drain and exit 0.
  */
 
-function streams() {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let shown = '';
-  output.setEncoding('utf8').on('data', (chunk: string) => (shown += chunk));
-  return { input, output, shown: () => shown };
-}
-
-/** Resolves once the question is drawn, so what the test sends next reaches a waiting prompt. */
-async function drawn(io: ReturnType<typeof streams>, question: RegExp): Promise<void> {
-  while (!question.test(io.shown())) await new Promise((resolve) => setImmediate(resolve));
-}
+const streams = promptStreams;
 
 describe('end of input at a question', () => {
   it('a yes/no question answers no when stdin closes', async () => {

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/core/errors.js';
 import { askLine, askYesNo } from '../../src/cli/prompts.js';
+import { drawn, promptStreams } from '../helpers/prompt-streams.js';
 
 /**
  * Every way a question's input can end (prompts.eof.test.ts has Ctrl-D and a closed pipe), in
@@ -9,17 +10,7 @@ import { askLine, askYesNo } from '../../src/cli/prompts.js';
  * left behind on the stream for the next one.
  */
 
-function streams() {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let shown = '';
-  output.setEncoding('utf8').on('data', (chunk: string) => (shown += chunk));
-  return { input, output, shown: () => shown };
-}
-
-async function drawn(io: ReturnType<typeof streams>, question: RegExp): Promise<void> {
-  while (!question.test(io.shown())) await new Promise((resolve) => setImmediate(resolve));
-}
+const streams = promptStreams;
 
 const EVENTS = ['keypress', 'end', 'close', 'error'] as const;
 const listeners = (input: PassThrough) => EVENTS.map((name) => input.listenerCount(name));
