@@ -1,34 +1,22 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { openInBrowser, type BrowserFallback } from '../../src/cli/browser.js';
 import type { CliIo } from '../../src/cli/io.js';
+import { fakeIo } from '../helpers/fake-io.js';
 
 /** When no browser opens, the person is told why and what to do instead, and the fallback runs once. */
 
 async function open(env: NodeJS.ProcessEnv, launchBrowser: CliIo['launchBrowser'], fallback?: BrowserFallback): Promise<{ said: string; launched: number }> {
-  let said = '';
-  const stderr = new PassThrough().setEncoding('utf8');
-  stderr.on('data', (text: string) => (said += text));
   let launched = 0;
-  const io: CliIo = {
-    platform: 'linux',
+  const { io, said } = fakeIo({
     env: { ...env, NO_COLOR: '1' },
-    cwd: '/',
-    stdin: new PassThrough(),
-    stdout: new PassThrough(),
-    stderr,
-    isTTY: { stdin: false, stdout: false, stderr: false },
-    onSignal: () => undefined,
-    offSignal: () => undefined,
-    exit: () => undefined,
     launchBrowser: (url) => {
       launched += 1;
       return launchBrowser(url);
     },
-  };
+  });
   await openInBrowser(io, 'http://127.0.0.1:1/o/oauth2/v2/auth', fallback);
   await new Promise((resolve) => setImmediate(resolve));
-  return { said, launched };
+  return { said: said(), launched };
 }
 
 const fails: CliIo['launchBrowser'] = () => Promise.reject(new Error('spawn xdg-open ENOENT'));

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { openInBrowser } from '../../src/cli/browser.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { fakeIo } from '../helpers/fake-io.js';
 
 /**
  * Issue 18, item 3: on Windows the `open` package resolves only after its PowerShell launcher has
@@ -32,28 +31,17 @@ function launcher(platform: NodeJS.Platform, code: number, settled: boolean): La
 
 /** Opens through `launcher`; resolves with what was said once the fallback ran, or after the launcher's exit was handled. */
 async function open(through: Launcher): Promise<{ fellBack: number; said: string }> {
-  let said = '';
-  const stderr = new PassThrough().setEncoding('utf8');
-  stderr.on('data', (text: string) => (said += text));
   let fellBack = 0;
   let child: ChildProcess | undefined;
-  const io: CliIo = {
+  const { io, said } = fakeIo({
     platform: through.platform,
     env: { ...through.env, NO_COLOR: '1' },
-    cwd: '/',
-    stdin: new PassThrough(),
-    stdout: new PassThrough(),
-    stderr,
-    isTTY: { stdin: false, stdout: false, stderr: false },
-    onSignal: () => undefined,
-    offSignal: () => undefined,
-    exit: () => undefined,
     launchBrowser: async (url) => (child = await through.open(url)),
-  };
+  });
   await openInBrowser(io, 'http://127.0.0.1:1/o/oauth2/v2/auth', { advice: 'do it by hand', run: () => (fellBack += 1) });
   if (child && child.exitCode === null) await once(child, 'exit');
   await new Promise((resolve) => setImmediate(resolve));
-  return { fellBack, said };
+  return { fellBack, said: said() };
 }
 
 describe("the browser launcher's exit code", () => {

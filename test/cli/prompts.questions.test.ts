@@ -1,32 +1,15 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { interactive, promptsFor } from '../../src/cli/prompts.js';
+import { fakeIo } from '../helpers/fake-io.js';
 import type { Consent } from '../../src/oauth/loopback.js';
 import type { PasteJudge } from '../../src/oauth/mint.js';
 
 /** The questions the commands ask, in process: what the person sees and what their answer becomes. */
 
 function cliIo(tty: boolean) {
-  const stdin = new PassThrough();
-  const stderr = new PassThrough();
-  let shown = '';
-  stderr.setEncoding('utf8').on('data', (chunk: string) => (shown += chunk));
-  const io: CliIo = {
-    platform: 'linux',
-    env: { NO_COLOR: '1' },
-    cwd: '/',
-    stdin,
-    stdout: new PassThrough(),
-    stderr,
-    isTTY: { stdin: tty, stdout: tty, stderr: tty },
-    onSignal: () => undefined,
-    offSignal: () => undefined,
-    exit: () => undefined,
-    launchBrowser: () => Promise.reject(new Error('no browser here')),
-  };
-  return { io, stdin, shown: () => shown };
+  const { io, stdin, said } = fakeIo({ isTTY: { stdin: tty, stdout: tty, stderr: tty } });
+  return { io, stdin, shown: said };
 }
 
 async function drawn(run: ReturnType<typeof cliIo>, question: RegExp): Promise<void> {

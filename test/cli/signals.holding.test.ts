@@ -1,7 +1,6 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/core/errors.js';
-import type { CliIo, CliSignal } from '../../src/cli/io.js';
+import { fakeIo } from '../helpers/fake-io.js';
 import { interruptOnSignals, uninterrupted } from '../../src/cli/signals.js';
 
 /**
@@ -10,30 +9,9 @@ import { interruptOnSignals, uninterrupted } from '../../src/cli/signals.js';
  */
 
 function fakeProcess() {
-  const listeners = new Map<CliSignal, Set<() => void>>();
-  const exits: number[] = [];
-  const stderr = new PassThrough();
-  let said = '';
-  stderr.setEncoding('utf8').on('data', (text: string) => (said += text));
-  const source: CliIo = {
-    platform: 'linux',
-    env: { NO_COLOR: '1' },
-    cwd: '/',
-    stdin: new PassThrough(),
-    stdout: new PassThrough(),
-    stderr,
-    isTTY: { stdin: false, stdout: false, stderr: false },
-    onSignal: (name, listener) => void listeners.set(name, (listeners.get(name) ?? new Set()).add(listener)),
-    offSignal: (name, listener) => void listeners.get(name)?.delete(listener),
-    exit: (code) => void exits.push(code),
-    launchBrowser: () => Promise.reject(new Error('no browser here')),
-  };
-  const send = (name: CliSignal) => {
-    for (const listener of [...(listeners.get(name) ?? [])]) listener();
-  };
-  const handled = () => [...listeners].filter(([, set]) => set.size > 0).map(([name]) => name).sort();
+  const fake = fakeIo();
   const settled = () => new Promise((resolve) => setImmediate(resolve));
-  return { source, stderr, exits, send, handled, said: () => said, settled };
+  return { ...fake, source: fake.io, settled };
 }
 
 const HOLDING = 'warning: Interrupted: the refresh token Google issued is being written first. Interrupt again to keep it beside the output at once.\n';

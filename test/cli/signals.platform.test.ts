@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/core/errors.js';
-import { PassThrough } from 'node:stream';
-import type { CliIo, CliSignal } from '../../src/cli/io.js';
+import { fakeIo } from '../helpers/fake-io.js';
 import { interruptOnSignals, stopSignals } from '../../src/cli/signals.js';
 
 /**
@@ -11,34 +10,15 @@ import { interruptOnSignals, stopSignals } from '../../src/cli/signals.js';
  */
 
 function fakeProcess(platform: NodeJS.Platform) {
-  const listeners = new Map<CliSignal, () => void>();
-  const exits: number[] = [];
-  const source = {
-    platform,
-    env: {},
-    cwd: '/',
-    stdin: new PassThrough(),
-    stdout: new PassThrough(),
-    stderr: new PassThrough(),
-    isTTY: { stdin: false, stdout: false, stderr: false },
-    onSignal: (name: CliSignal, listener: () => void) => void listeners.set(name, listener),
-    offSignal: (name: CliSignal) => void listeners.delete(name),
-    exit: (code: number) => void exits.push(code),
-    launchBrowser: () => Promise.reject(new Error('no browser here')),
-  } satisfies CliIo;
-  const send = (name: CliSignal) => {
-    const listener = listeners.get(name);
-    if (!listener) throw new Error(`${name} is not handled`);
-    listener();
-  };
-  return { source, listeners, exits, send };
+  const fake = fakeIo({ platform });
+  return { ...fake, source: fake.io };
 }
 
 describe('the stop signals, per platform', () => {
   it('Windows: Ctrl-C, Ctrl-Break, a closed console window and SIGTERM', () => {
     const windows = fakeProcess('win32');
     interruptOnSignals(windows.source);
-    expect([...windows.listeners.keys()].sort()).toEqual(['SIGBREAK', 'SIGHUP', 'SIGINT', 'SIGTERM']);
+    expect(windows.handled()).toEqual(['SIGBREAK', 'SIGHUP', 'SIGINT', 'SIGTERM']);
   });
 
   it('Linux and macOS: Ctrl-C, SIGTERM and a hang-up; no SIGBREAK, which only Windows sends', () => {
