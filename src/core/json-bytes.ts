@@ -70,7 +70,7 @@ function scalarEnd(bytes: Uint8Array, at: number): number {
 }
 
 /** The offset just after a UTF-8 byte order mark, or 0. */
-export function bomLength(bytes: Uint8Array): number {
+function bomLength(bytes: Uint8Array): number {
   return UTF8_BOM.every((byte, i) => bytes[i] === byte) ? UTF8_BOM.length : 0;
 }
 

@@ -68,9 +68,8 @@ function styleOf(bytes: Uint8Array, spans: ObjectSpans): { between: string; colo
   return { between, colon: text(first.keyEnd, first.valueStart) };
 }
 
-/** `bytes` with every value of `key` (duplicates too) set to `value`, or the member added after the last one. */
-function setValue(bytes: Buffer, key: string, value: string, refreshToken: string): Buffer {
-  const spans = tokenFileSpans(bytes, refreshToken) as ObjectSpans;
+/** `bytes` (whose members `spans` holds) with every value of `key` (duplicates too) set to `value`, or the member added after the last one. */
+function setValue(bytes: Buffer, spans: ObjectSpans, key: string, value: string): Buffer {
   const found = spans.members.filter((member) => member.key === key);
   for (const member of found.reverse()) bytes = splice(bytes, member.valueStart, member.valueEnd, JSON.stringify(value));
   if (found.length > 0) return bytes;
@@ -91,8 +90,9 @@ export function tokenFileWithAccess<T extends string | Uint8Array>(file: T, refr
   if (spans === undefined) return undefined;
   // Some writers name the field access_token; parseTokenFile reads either, so update the one present.
   const tokenKey = !('token' in spans.record) && 'access_token' in spans.record ? 'access_token' : 'token';
-  const withToken = setValue(bytes, tokenKey, access.accessToken, refreshToken);
-  return sameKind(file, setValue(withToken, 'expiry', access.expiresAt.toISOString(), refreshToken));
+  const withToken = setValue(bytes, spans, tokenKey, access.accessToken);
+  // Editing the token left refresh_token as it was: the edited bytes need their spans, not a second check.
+  return sameKind(file, setValue(withToken, objectSpans(withToken) as ObjectSpans, 'expiry', access.expiresAt.toISOString()));
 }
 
 /** Fields that hold the stored access token and its expiry, under every name parseTokenFile reads. */

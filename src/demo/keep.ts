@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { keptEnv, keptTokenJson } from '../core/demo.js';
 import { UsageError } from '../core/errors.js';
 import type { MintedToken } from '../core/output.js';
+import { code } from '../oauth/files.js';
 import { createNew } from '../oauth/write-time.js';
 
 async function isLink(path: string): Promise<boolean> {
@@ -24,7 +25,7 @@ async function createKeepFolder(dir: string): Promise<void> {
   try {
     await mkdir(dir, { mode: 0o700 });
   } catch (error) {
-    throw new UsageError(`Cannot create the --keep folder ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}). Name a new or empty folder, in one that exists and you can write to.`);
+    throw new UsageError(`Cannot create the --keep folder ${dir} (${code(error) ?? 'error'}). Name a new or empty folder, in one that exists and you can write to.`);
   }
 }
 
@@ -40,11 +41,11 @@ export async function checkKeepFolder(dir: string): Promise<void> {
   } catch (error) {
     if (error instanceof UsageError) throw error;
     // stat follows a link; one to nothing would make the folder's creation fail after consent.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await isLink(dir))) {
+    if (code(error) === 'ENOENT' && (await isLink(dir))) {
       throw new UsageError(`--keep ${dir} is a symbolic link to nothing. Remove it, or name a new or empty folder.`);
     }
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return createKeepFolder(dir);
-    throw new UsageError(`Cannot read the --keep folder ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+    if (code(error) === 'ENOENT') return createKeepFolder(dir);
+    throw new UsageError(`Cannot read the --keep folder ${dir} (${code(error) ?? 'error'}).`);
   }
   if (entries.some((name) => !FOLDER_LITTER.has(name.toLowerCase()))) {
     throw new UsageError(`--keep ${dir} is not empty. Name a new or empty folder, so the demo's files cannot be mistaken for real ones.`);
