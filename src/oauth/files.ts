@@ -145,16 +145,16 @@ export function fileExists(path: string): Promise<boolean> {
 /**
  * `hint` follows the message when the file is missing: what to do to get one. O_NONBLOCK, then a
  * look at what was opened: a FIFO planted at the path is refused instead of waiting for a writer.
+ * `shown` is the path as the person gave it, when `path` is that resolved against the run's folder.
  */
-/** `shown` is the path as the person gave it, when `path` is that resolved against the run's folder. */
-export async function readTextFile(path: string, what: string, hint = '', shown = path): Promise<string> {
+export async function readFileBytes(path: string, what: string, hint = '', shown = path): Promise<Buffer> {
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const stats = await handle.stat();
     if (stats.isDirectory()) throw new UsageError(`${what} ${shown} is a folder, not a file.`);
     if (!stats.isFile()) throw new UsageError(`${what} ${shown} is not a regular file.`);
-    return await handle.readFile('utf8');
+    return await handle.readFile();
   } catch (error) {
     if (error instanceof UsageError) throw error;
     if (code(error) === 'ENOENT') throw new UsageError(`${what} ${shown} does not exist.${hint && ' ' + hint}`);
@@ -163,4 +163,9 @@ export async function readTextFile(path: string, what: string, hint = '', shown 
   } finally {
     await handle?.close();
   }
+}
+
+/** readFileBytes, decoded as UTF-8. */
+export async function readTextFile(path: string, what: string, hint = '', shown = path): Promise<string> {
+  return (await readFileBytes(path, what, hint, shown)).toString('utf8');
 }

@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { isKeptEnv, keptByDemo } from '../core/demo.js';
 import { parseDotenv } from '../core/dotenv.js';
 import { parseTokenFile, tokenFromEnv, type StoredToken } from '../core/stored-token.js';
-import { fileExists, readTextFile } from './files.js';
+import { fileExists, readFileBytes } from './files.js';
 
 export interface TokenSources {
   token?: string;
@@ -35,8 +35,10 @@ function fromEnvText(text: string, path: string, prefix: string): StoredToken {
  */
 async function tokenFile(cwd: string, path: string, source: string, prefix: string): Promise<StoredToken> {
   const file = resolve(cwd, path);
-  const text = await readTextFile(file, 'The token file', '', path);
-  refuseWideEncoding(Buffer.from(text, 'utf8'), path);
+  // The encoding is judged on the file's own bytes: decoded first, a UTF-32 BOM is no longer one.
+  const bytes = await readFileBytes(file, 'The token file', '', path);
+  refuseWideEncoding(bytes, path);
+  const text = bytes.toString('utf8');
   if (!/^\uFEFF?\s*\{/.test(text)) return fromEnvText(text, path, prefix);
   return { ...parseTokenFile(text, source), file };
 }

@@ -72,4 +72,12 @@ describe('a UTF-16 token file is named, with the fix, and left as it is', () => 
       expect(readFileSync(path).equals(data)).toBe(true);
     });
   }
+
+  it('a UTF-32LE one with a BOM is named as UTF-32, judged on its own bytes rather than on their UTF-8 decoding', async () => {
+    const data = Buffer.from(Array.from(`\ufeff${ENV}`).flatMap((char) => [...Buffer.from(Uint32Array.of(char.codePointAt(0) ?? 0).buffer)]));
+    const path = bytes('.env', data);
+    const message = (await rejectionOf(find(path), UsageError)).message;
+    expect(message).toBe(`${path} is UTF-32LE text, which dotenv and gmail-token read as UTF-8. Save it as UTF-8, or let gmail-token write it with -o ${path}.`);
+    expect(readFileSync(path).equals(data)).toBe(true);
+  });
 });
