@@ -123,7 +123,7 @@ function command(ctx: Context, state: ImapState, line: string, secure: boolean):
   return done(tag, 'BAD Command not allowed before login. (Failure)');
 }
 
-/** One IMAP connection, speaking as imap.gmail.com does. */
+/** One IMAP connection, speaking as imap.gmail.com does; Gmail's greeting: emailjs/emailjs-imap-client#131. */
 export function imapSession(ctx: Context): LineSession {
   const state: ImapState = {};
   return {

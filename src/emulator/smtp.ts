@@ -134,7 +134,10 @@ function command(ctx: Context, state: Envelope, line: string, secure: boolean): 
   }
 }
 
-/** One SMTP connection, speaking as smtp.gmail.com does. */
+/**
+ * One SMTP connection, speaking as smtp.gmail.com does. The greeting and the replies with no
+ * source named beside them are guesses in Gmail's style.
+ */
 export function smtpSession(ctx: Context): LineSession {
   const state: Envelope = { recipients: [] };
   return {
