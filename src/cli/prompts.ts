@@ -19,9 +19,7 @@ export interface PromptStreams {
   output: NodeJS.WritableStream;
 }
 
-interface PromptContext {
-  input: NodeJS.ReadableStream;
-  output: NodeJS.WritableStream;
+interface PromptContext extends PromptStreams {
   signal: AbortSignal;
   clearPromptOnDone: false;
 }

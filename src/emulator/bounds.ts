@@ -13,3 +13,10 @@ export function keepBounded<T>(list: T[], item: T, size: (item: T) => number, li
   let bytes = list.reduce((sum, kept) => sum + size(kept), 0);
   while (list.length > 1 && (list.length > limit.count || bytes > limit.bytes)) bytes -= size(list.shift() as T);
 }
+
+/**
+ * How big a message the emulator takes, whichever way it comes: the API's send body (Gmail's
+ * simple-upload send takes bigger bodies than the OAuth endpoints) and SMTP's DATA (Gmail's own SMTP
+ * limit is 35882577, its EHLO's SIZE).
+ */
+export const SEND_SIZE_LIMIT = 1024 * 1024;

@@ -4,6 +4,7 @@ import type { Context } from './context.js';
 import { fetchItems, fetchResponse, inSequenceSet, mailboxEntry, type MailboxEntry } from './imap-fetch.js';
 import { xoauth2Login } from './mail-auth.js';
 import type { Answer, LineSession } from './mail-listener.js';
+import type { SentMessage } from './types.js';
 
 /**
  * Gmail's capabilities before login (emailjs/emailjs-imap-client#131). STARTTLS is the emulator's
@@ -37,10 +38,14 @@ function authenticate(ctx: Context, state: ImapState, tag: string, response: str
 }
 
 /** INBOX holds the messages this account sent through the emulator (API or SMTP), as they stand now. */
+function inbox(ctx: Context, state: ImapState): SentMessage[] {
+  const account = (state.account ?? '').toLowerCase();
+  return ctx.messages.filter((m) => m.account.toLowerCase() === account);
+}
+
 function select(ctx: Context, state: ImapState, tag: string, verb: string, name: string): Answer {
   if (name.replace(/^"(.*)"$/, '$1').toUpperCase() !== 'INBOX') return done(tag, `NO [NONEXISTENT] Unknown Mailbox: ${name} (Failure)`);
-  const account = (state.account ?? '').toLowerCase();
-  state.mailbox = ctx.messages.filter((m) => m.account.toLowerCase() === account).map((m) => mailboxEntry(m, ctx.uidOf(m)));
+  state.mailbox = inbox(ctx, state).map((m) => mailboxEntry(m, ctx.uidOf(m)));
   const count = state.mailbox.length;
   const uidNext = (state.mailbox.at(-1)?.uid ?? 0) + 1;
   const mode = verb === 'EXAMINE' ? 'READ-ONLY' : 'READ-WRITE';
@@ -74,7 +79,7 @@ function loggedIn(ctx: Context, state: ImapState, tag: string, verb: string, arg
     case 'EXAMINE':
       return select(ctx, state, tag, command, args.join(' '));
     case 'STATUS': {
-      const count = ctx.messages.filter((m) => m.account.toLowerCase() === state.account?.toLowerCase()).length;
+      const count = inbox(ctx, state).length;
       return done(tag, 'OK Success', `STATUS "INBOX" (MESSAGES ${count} RECENT 0 UIDVALIDITY 1 UNSEEN 0)`);
     }
     case 'FETCH':
@@ -123,7 +128,7 @@ function command(ctx: Context, state: ImapState, line: string, secure: boolean):
   return done(tag, 'BAD Command not allowed before login. (Failure)');
 }
 
-/** One IMAP connection, speaking as imap.gmail.com does. */
+/** One IMAP connection, speaking as imap.gmail.com does; Gmail's greeting: emailjs/emailjs-imap-client#131. */
 export function imapSession(ctx: Context): LineSession {
   const state: ImapState = {};
   return {

@@ -8,11 +8,9 @@ import { certificateGet, credentialsGet, messagesGet, sendPost } from './routes-
 import { revokePost, tokenInfo, userinfoGet } from './routes-oauth.js';
 import { tokenPost } from './routes-token.js';
 import type { RecordedRequest } from './types.js';
-import { KEEP_LIMITS, keepBounded } from './bounds.js';
+import { KEEP_LIMITS, SEND_SIZE_LIMIT, keepBounded } from './bounds.js';
 
 const BODY_LIMIT = 64 * 1024;
-/** Gmail's simple-upload send takes bigger bodies than the OAuth endpoints. */
-const SEND_BODY_LIMIT = 1024 * 1024;
 
 interface Route {
   handlers: Partial<Record<string, Handler>>;
@@ -32,7 +30,7 @@ const ROUTES = new Map<string, Route>([
   ['/oauth2/v3/tokeninfo', { handlers: { GET: tokenInfo, POST: tokenInfo } }],
   ['/v1/userinfo', { handlers: { GET: userinfoGet, POST: userinfoGet } }],
   ['/oauth2/v3/userinfo', { handlers: { GET: userinfoGet, POST: userinfoGet } }],
-  ['/gmail/v1/users/me/messages/send', { handlers: { POST: sendPost }, limit: SEND_BODY_LIMIT }],
+  ['/gmail/v1/users/me/messages/send', { handlers: { POST: sendPost }, limit: SEND_SIZE_LIMIT }],
   ['/emulator/v1/messages', { handlers: { GET: messagesGet } }],
   ['/emulator/v1/credentials.json', { handlers: { GET: credentialsGet } }],
   ['/emulator/v1/tls-certificate.pem', { handlers: { GET: certificateGet } }],

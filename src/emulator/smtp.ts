@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { REFUSAL_CHALLENGE, encodeChallenge } from '../core/xoauth2.js';
+import { SEND_SIZE_LIMIT } from './bounds.js';
 import type { Context } from './context.js';
 import { xoauth2Login } from './mail-auth.js';
 import type { Answer, LineSession } from './mail-listener.js';
 import { mailMessage } from './routes-gmail.js';
-
-/** The same cap as the API's send endpoint; Gmail's own is 35882577 (its EHLO's SIZE). */
-export const SMTP_SIZE_LIMIT = 1024 * 1024;
 
 /** Gmail's 535 after a refused XOAUTH2 (nodemailer/nodemailer#114, vatesfr/xen-orchestra#5496). */
 const BAD_CREDENTIALS = [
@@ -24,7 +22,7 @@ const reply = (...lines: string[]): Answer => ({ lines });
 function ehlo(secure: boolean): Answer {
   return reply(
     '250-smtp.gmail.com at your service, [127.0.0.1]',
-    `250-SIZE ${SMTP_SIZE_LIMIT}`,
+    `250-SIZE ${SEND_SIZE_LIMIT}`,
     '250-8BITMIME',
     ...(secure ? [] : ['250-STARTTLS']),
     '250-AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH',
@@ -47,7 +45,7 @@ interface Envelope {
 function finishData(ctx: Context, state: Envelope): Answer {
   const data = state.data as NonNullable<Envelope['data']>;
   state.data = undefined;
-  if (data.bytes > SMTP_SIZE_LIMIT) return reply("552 5.3.4 Your message exceeded Google's message size limits (a guess at Gmail's text)");
+  if (data.bytes > SEND_SIZE_LIMIT) return reply("552 5.3.4 Your message exceeded Google's message size limits (a guess at Gmail's text)");
   // RFC 5321 §4.5.2: a client doubles a leading dot; the server takes one away.
   const text = data.lines.map((line) => (line.startsWith('.') ? line.slice(1) : line)).join('\r\n') + '\r\n';
   const sent = mailMessage(ctx, state.account as string, text);
@@ -134,7 +132,10 @@ function command(ctx: Context, state: Envelope, line: string, secure: boolean): 
   }
 }
 
-/** One SMTP connection, speaking as smtp.gmail.com does. */
+/**
+ * One SMTP connection, speaking as smtp.gmail.com does. The greeting and the replies with no
+ * source named beside them are guesses in Gmail's style.
+ */
 export function smtpSession(ctx: Context): LineSession {
   const state: Envelope = { recipients: [] };
   return {
@@ -143,7 +144,7 @@ export function smtpSession(ctx: Context): LineSession {
       if (state.data) {
         if (line === '.') return finishData(ctx, state);
         state.data.bytes += Buffer.byteLength(line) + 2;
-        if (state.data.bytes <= SMTP_SIZE_LIMIT) state.data.lines.push(line);
+        if (state.data.bytes <= SEND_SIZE_LIMIT) state.data.lines.push(line);
         return { lines: [] };
       }
       if (state.pending) return pending(ctx, state, line);

@@ -74,7 +74,7 @@ async function prepare(options: MintCliOptions, io: CliIo): Promise<{ request: M
       clientSource: source,
       scopes,
       endpoints,
-      issuers: acceptedIssuers(io.env[EMULATOR_HOST_VARIABLE]),
+      issuers: acceptedIssuers(emulatorHost),
       port,
       loginHint,
       timeoutSeconds,
