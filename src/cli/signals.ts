@@ -25,6 +25,15 @@ export function stopSignals(platform: NodeJS.Platform): CliSignal[] {
 }
 
 /**
+ * After a hang-up stderr writes to a terminal that is gone (EIO): unheard, that error event would
+ * crash the run (before the token is kept, or turning a 130 into a crash), and no one is left to
+ * read the line anyway.
+ */
+function muteGoneTerminal(io: CliIo): void {
+  io.stderr.on('error', () => undefined);
+}
+
+/**
  * Before Google issued a token, a stop signal aborts the flow: servers closed, nothing written; a
  * second one leaves at once. Once a token exists, leaving would drop a live token no one holds, so
  * the first signal lets the write finish (and ends a rescue question, keeping the token the
@@ -52,9 +61,7 @@ export function interruptOnSignals(io: CliIo): Interruption {
     }
   };
   for (const name of stopSignals(io.platform)) io.onSignal(name, onSignal);
-  // After a hang-up stderr writes to a terminal that is gone (EIO): unheard, that error event
-  // would crash the run before the token is kept, and no one is left to read it anyway.
-  io.stderr.on('error', () => undefined);
+  muteGoneTerminal(io);
   return {
     signal: controller.signal,
     holdToken(keep) {
@@ -75,9 +82,7 @@ export function uninterrupted(io: CliIo, interrupted: string): <T>(write: () => 
   return async (write) => {
     let stopped = false;
     const onSignal = () => {
-      // A hang-up leaves stderr writing to a terminal that is gone (EIO): the closing line is then
-      // unheard, and its error must not turn the 130 into a crash.
-      if (!stopped) io.stderr.on('error', () => undefined);
+      if (!stopped) muteGoneTerminal(io);
       stopped = true;
     };
     const signals = stopSignals(io.platform);
