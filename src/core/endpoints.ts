@@ -88,6 +88,16 @@ export function foreignTokenOrigin(endpoints: GoogleEndpoints, emulatorHost: str
   return GOOGLE_HOST.test(url.hostname) ? undefined : url.origin;
 }
 
+/**
+ * The warning for a token endpoint that is not Google's, or undefined: `source` is where the
+ * token_uri came from, `exposed` what goes there (mint sends the client secret and gets the new
+ * refresh token; check and access-token send both for each new access token).
+ */
+export function foreignTokenWarning(endpoints: GoogleEndpoints, emulatorHost: string | undefined, source: string, exposed: string): string | undefined {
+  const foreign = foreignTokenOrigin(endpoints, emulatorHost);
+  return foreign && `The token_uri of ${source} is at ${foreign}, which is not Google: ${exposed}.`;
+}
+
 /** Who may name itself as `iss` on the consent redirect: Google, and under the emulator variable the emulator too. */
 export function acceptedIssuers(emulatorHost: string | undefined): string[] {
   return emulatorHost ? [GOOGLE_ISSUER, emulatorOrigin(emulatorHost)] : [GOOGLE_ISSUER];

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseLoginHint, parsePort, parseTimeout } from '../../core/args.js';
 import { FlowError, InterruptedError } from '../../core/errors.js';
-import { EMULATOR_HOST_VARIABLE, acceptedIssuers, foreignTokenOrigin, resolveEndpoints } from '../../core/endpoints.js';
+import { EMULATOR_HOST_VARIABLE, acceptedIssuers, foreignTokenWarning, resolveEndpoints } from '../../core/endpoints.js';
 import { checkEnvOutput, defaultOut, parseEnvPrefix, parseFormat, type MintedToken } from '../../core/output.js';
 import { refuseWideEncoding } from '../../core/encoding.js';
 import { neutralise } from '../../core/terminal.js';
@@ -57,8 +57,8 @@ async function prepare(options: MintCliOptions, io: CliIo): Promise<{ request: M
   const { client, source } = await loadClient({ ...options, env: io.env, cwd: io.cwd, askForCredentials: asking ? askForCredentials : undefined });
   const emulatorHost = io.env[EMULATOR_HOST_VARIABLE];
   const endpoints = resolveEndpoints({ emulatorHost, authUri: client.authUri, tokenUri: client.tokenUri });
-  const foreign = foreignTokenOrigin(endpoints, emulatorHost);
-  if (foreign) renderFor(io).warn(`The token_uri of ${source} is at ${foreign}, which is not Google: the client secret and the new refresh token go there.`);
+  const foreign = foreignTokenWarning(endpoints, emulatorHost, source, 'the client secret and the new refresh token go there');
+  if (foreign) renderFor(io).warn(foreign);
   const out = options.out ?? defaultOut(format);
   const path = out === '-' ? undefined : resolve(io.cwd, out);
   const plan =

@@ -1,4 +1,4 @@
-import { EMULATOR_HOST_VARIABLE, foreignTokenOrigin, resolveEndpoints, type GoogleEndpoints } from '../../core/endpoints.js';
+import { EMULATOR_HOST_VARIABLE, foreignTokenWarning, resolveEndpoints, type GoogleEndpoints } from '../../core/endpoints.js';
 import { parseEnvPrefix } from '../../core/output.js';
 import type { StoredToken } from '../../core/stored-token.js';
 import { loadClient } from '../../oauth/client-source.js';
@@ -32,8 +32,8 @@ export async function storedToken(options: TokenSourceCliOptions, io: CliIo): Pr
 export async function storedClient(options: StoredClientCliOptions, io: CliIo): Promise<{ stored: StoredToken; endpoints: GoogleEndpoints; secrets: ClientSecrets }> {
   const { stored, endpoints } = await storedToken(options, io);
   // revoke goes to Google's revocation endpoint whatever the file says; check and access-token refresh at token_uri.
-  const foreign = foreignTokenOrigin(endpoints, io.env[EMULATOR_HOST_VARIABLE]);
-  if (foreign) renderFor(io).warn(`The token_uri of ${stored.source} is at ${foreign}, which is not Google: the refresh token and client secret go there for each new access token.`);
+  const foreign = foreignTokenWarning(endpoints, io.env[EMULATOR_HOST_VARIABLE], stored.source, 'the refresh token and client secret go there for each new access token');
+  if (foreign) renderFor(io).warn(foreign);
   const explicit = options.credentials !== undefined || options.clientId !== undefined || options.clientSecret !== undefined;
   if (!explicit && stored.clientId && stored.clientSecret) {
     return { stored, endpoints, secrets: { clientId: stored.clientId, clientSecret: stored.clientSecret } };
