@@ -83,7 +83,7 @@ describe('SIGHUP', () => {
     await changeOutputThenConsent(terminal, path('token.json'));
     process.kill(cliUnder(terminal.pid), 'SIGHUP');
     const result = await terminal.exit;
-    expect(result.code).toBe(130);
+    expect(result.code, result.screen).toBe(130);
     expect(readFileSync(path('token.json'), 'utf8')).toBe('{}\n');
     const [kept = 'missing'] = rescued();
     expect(result.screen.replace(/\n/g, '')).toContain(`Interrupted. The refresh token was not written to ${path('token.json')}; it was written to ${path(kept)}`);

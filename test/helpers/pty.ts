@@ -18,8 +18,11 @@ const quoted = (part: string) => `'${part.replace(/'/g, `'\\''`)}'`;
  */
 export function runOnTerminal(args: string[], options: { cwd: string; env?: Record<string, string>; exitStatusTo?: string }) {
   const cli = [process.execPath, BIN, ...args].map(quoted).join(' ');
-  // The shell outlives the hang-up (its trap runs once the CLI ended) to write the status down.
-  const command = options.exitStatusTo === undefined ? cli : `trap : HUP; ulimit -c unlimited; ${cli}; echo $? > ${quoted(options.exitStatusTo)}`;
+  // `script` starts the command with $SHELL -c: bash replaces itself with a lone command, dash
+  // (/bin/sh on Debian, CI's shell) does not, so `exec` makes the CLI the terminal's process either
+  // way, and a signal sent to `script`'s child reaches the CLI. With `exitStatusTo` the shell
+  // stays on purpose: it outlives the hang-up (its trap runs once the CLI ended) to write the status down.
+  const command = options.exitStatusTo === undefined ? `exec ${cli}` : `trap : HUP; ulimit -c unlimited; ${cli}; echo $? > ${quoted(options.exitStatusTo)}`;
   const child = spawn('script', ['-q', '-e', '-f', '-c', command, '/dev/null'], {
     cwd: options.cwd,
     env: childEnvironment({ TERM: 'xterm', ...options.env }),
