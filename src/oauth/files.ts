@@ -3,7 +3,7 @@ import { access, lstat, open, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FlowError, UsageError } from '../core/errors.js';
 import { HELD_BY_ANOTHER_PROGRAM } from './held-retry.js';
-import { removeTemporary, renameTemporary, temporaryFor, withNote, writeTemporary, type Owner } from './temporary.js';
+import { discardTemporary, renameTemporary, temporaryFor, writeTemporary, type Owner } from './temporary.js';
 
 export type OutputPlan = 'create' | 'overwrite' | 'update';
 
@@ -95,7 +95,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, p
     await renameTemporary(temporary, path, platform, !readOnly);
   } catch (error) {
     const failure = readOnly && HELD_BY_ANOTHER_PROGRAM.has(code(error) ?? '') ? readOnlyFailed(path, error) : error;
-    throw withNote(failure instanceof WriteFailedError ? failure : writeFailed(path, failure, platform), await removeTemporary(temporary.path, platform));
+    throw await discardTemporary(failure instanceof WriteFailedError ? failure : writeFailed(path, failure, platform), temporary.path, platform);
   }
 }
 

@@ -49,11 +49,16 @@ export async function removeTemporary(temporary: string, platform: NodeJS.Platfo
 }
 
 /** `error` with `note` (a temporary file left behind) after its message. */
-export function withNote(error: unknown, note: string | undefined): unknown {
+function withNote(error: unknown, note: string | undefined): unknown {
   if (note === undefined) return error;
   if (error instanceof WriteFailedError) return new WriteFailedError(`${error.fact} ${note}`, error.advice);
   if (error instanceof FlowError) return new FlowError(`${error.message} ${note}`);
   return error;
+}
+
+/** For a write that failed: removes its temporary file, and returns `failure`, naming that file if it stays. */
+export async function discardTemporary(failure: unknown, temporary: string, platform: NodeJS.Platform): Promise<unknown> {
+  return withNote(failure, await removeTemporary(temporary, platform));
 }
 
 /**
@@ -75,7 +80,7 @@ export async function writeTemporary(path: string, data: string | Uint8Array, pl
   } catch (error) {
     if (handle === undefined) throw writeFailed(path, error);
     await handle.close().catch(() => undefined);
-    throw withNote(writeFailed(path, error), await removeTemporary(temporary, platform));
+    throw await discardTemporary(writeFailed(path, error), temporary, platform);
   }
 }
 

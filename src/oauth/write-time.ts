@@ -4,7 +4,7 @@ import { FlowError } from '../core/errors.js';
 import { code, ownerToKeep, writeFailed } from './files.js';
 import { LOCK_PATIENCE_MS, withOutputLock } from './output-lock.js';
 import { sameFile, snapshot, type FileSnapshot } from './snapshot.js';
-import { checkPlaced, checkStillOurs, removeTemporary, renameTemporary, withNote, writeTemporary, type Temporary } from './temporary.js';
+import { checkPlaced, checkStillOurs, discardTemporary, removeTemporary, renameTemporary, writeTemporary, type Temporary } from './temporary.js';
 
 /**
  * The output is checked again at the moment of writing (SPEC "Outputs"): minutes of consent lie
@@ -70,7 +70,7 @@ export async function createNew(path: string, data: string | Uint8Array, platfor
   } catch (error) {
     const failure =
       code(error) === 'EEXIST' ? new FlowError(`${path} appeared while consent was given (another gmail-token run?) and was kept as it is.`) : error instanceof FlowError ? error : writeFailed(path, error);
-    throw withNote(failure, await removeTemporary(temporary.path, platform));
+    throw await discardTemporary(failure, temporary.path, platform);
   }
   await leaveNoTemporary(temporary, path, platform, true);
 }
@@ -97,7 +97,7 @@ export async function replaceIfUnchanged(
   } catch (error) {
     if (code(error) !== 'EEXIST') {
       const failure = error instanceof FlowError ? error : writeFailed(path, error, platform);
-      throw withNote(failure, await removeTemporary(temporary.path, platform));
+      throw await discardTemporary(failure, temporary.path, platform);
     }
   }
   await leaveNoTemporary(temporary, path, platform, written);
