@@ -17,6 +17,6 @@ export function keepBounded<T>(list: T[], item: T, size: (item: T) => number, li
 /**
  * How big a message the emulator takes, whichever way it comes: the API's send body (Gmail's
  * simple-upload send takes bigger bodies than the OAuth endpoints) and SMTP's DATA (Gmail's own SMTP
- * limit is 35882577, its EHLO's SIZE).
+ * limit is 35882577, its EHLO's SIZE as quoted in kisli/vmime#110).
  */
 export const SEND_SIZE_LIMIT = 1024 * 1024;

@@ -45,7 +45,8 @@ interface Envelope {
 function finishData(ctx: Context, state: Envelope): Answer {
   const data = state.data as NonNullable<Envelope['data']>;
   state.data = undefined;
-  if (data.bytes > SEND_SIZE_LIMIT) return reply("552 5.3.4 Your message exceeded Google's message size limits (a guess at Gmail's text)");
+  // Gmail's words, as quoted in nodemailer/nodemailer#400 and kootenpv/yagmail#268 (its link dropped).
+  if (data.bytes > SEND_SIZE_LIMIT) return reply("552 5.2.3 Your message exceeded Google's message size limits.");
   // RFC 5321 §4.5.2: a client doubles a leading dot; the server takes one away.
   const text = data.lines.map((line) => (line.startsWith('.') ? line.slice(1) : line)).join('\r\n') + '\r\n';
   const sent = mailMessage(ctx, state.account as string, text);
