@@ -3,7 +3,7 @@ import { lstat, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { lockAbandoned } from '../core/lock-judge.js';
 import { code, why, writeFailed, WriteFailedError } from './files.js';
-import { snapshot, type FileSnapshot } from './snapshot.js';
+import { sameFileIdentity, snapshot, type FileSnapshot } from './snapshot.js';
 
 function lockFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.gmail-token.lock`);
@@ -63,7 +63,7 @@ async function clearAbandoned(lock: string, judged: FileSnapshot): Promise<unkno
   }
   try {
     const moved = await snapshot(aside).catch(() => undefined);
-    if (moved && (moved.dev !== judged.dev || moved.ino !== judged.ino)) {
+    if (moved && !sameFileIdentity(moved, judged)) {
       await writeFile(lock, moved.bytes, { flag: 'wx', mode: 0o600 }).catch(() => undefined);
     }
   } finally {

@@ -48,7 +48,18 @@ export async function snapshot(path: string): Promise<FileSnapshot | undefined> 
   }
 }
 
+/**
+ * Whether two snapshots saw one file. exFAT and SMB shares report inode 0 (see sameIdentity):
+ * there the bytes and the modification time are what tell two files apart (another run's lock
+ * holds another pid, or was written at another moment).
+ */
+export function sameFileIdentity(a: FileSnapshot, b: FileSnapshot): boolean {
+  if (a.ino === 0 || b.ino === 0) return a.mtimeMs === b.mtimeMs && a.bytes.equals(b.bytes);
+  return a.dev === b.dev && a.ino === b.ino;
+}
+
+/** The same file with the same bytes, or nothing at both looks. */
 export function sameFile(a: FileSnapshot | undefined, b: FileSnapshot | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return a.dev === b.dev && a.ino === b.ino && a.bytes.equals(b.bytes);
+  return sameFileIdentity(a, b) && a.bytes.equals(b.bytes);
 }

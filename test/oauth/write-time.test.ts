@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FlowError } from '../../src/core/errors.js';
 import { LOCK_PATIENCE_MS, lockSeen, OutputBusyError, withOutputLock } from '../../src/oauth/output-lock.js';
-import { sameFile, snapshot, type FileSnapshot } from '../../src/oauth/snapshot.js';
+import { snapshot, type FileSnapshot } from '../../src/oauth/snapshot.js';
 import { createNew, replaceIfUnchanged, updateAtWriteTime } from '../../src/oauth/write-time.js';
 
 /**
@@ -613,31 +613,5 @@ describe('snapshot, again and again', () => {
       await rejection(snapshot(folder));
     }
     expect(openFds() - before).toBeLessThan(10);
-  });
-});
-
-describe('sameFile', () => {
-  const file = (over: Partial<FileSnapshot> = {}): FileSnapshot => ({
-    bytes: Buffer.from('A=1\n'),
-    dev: 1,
-    ino: 2,
-    mode: 0o600,
-    uid: 0,
-    gid: 0,
-    mtimeMs: 0,
-    ...over,
-  });
-
-  it('is the same file only with the same device, inode and bytes', () => {
-    expect(sameFile(file(), file({ mode: 0o644, mtimeMs: 5 }))).toBe(true);
-    expect(sameFile(file(), file({ dev: 9 }))).toBe(false);
-    expect(sameFile(file(), file({ ino: 9 }))).toBe(false);
-    expect(sameFile(file(), file({ bytes: Buffer.from('A=2\n') }))).toBe(false);
-  });
-
-  it('nothing there matches only nothing there', () => {
-    expect(sameFile(undefined, undefined)).toBe(true);
-    expect(sameFile(file(), undefined)).toBe(false);
-    expect(sameFile(undefined, file())).toBe(false);
   });
 });
