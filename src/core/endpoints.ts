@@ -1,5 +1,6 @@
 import { GOOGLE_ISSUER } from './consent.js';
 import { UsageError } from './errors.js';
+import { parseHostPort } from './host-port.js';
 import { shown } from './terminal.js';
 
 /** Where each Google request goes (SPEC "Google's paths, as the emulator serves them"). */
@@ -24,14 +25,14 @@ const GOOGLE: GoogleEndpoints = {
 };
 
 function emulatorOrigin(hostPort: string): string {
-  const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(hostPort);
-  const port = Number(match?.[2]);
-  if (!match || port < 1 || port > 65535) {
+  const parsed = parseHostPort(hostPort);
+  if (parsed === undefined) {
     throw new UsageError(
       `${EMULATOR_HOST_VARIABLE}=${shown(hostPort)} is not host:port. Use what \`gmail-token emulator\` printed, e.g. 127.0.0.1:8089.`,
     );
   }
-  return `http://${match[1]}:${port}`;
+  const { host, bracketed, port } = parsed;
+  return `http://${bracketed ? `[${host}]` : host}:${port}`;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

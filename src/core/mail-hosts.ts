@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { UsageError } from './errors.js';
+import { parseHostPort } from './host-port.js';
 import { shown } from './terminal.js';
 
 export type MailProtocol = 'smtp' | 'imap';
@@ -55,11 +56,10 @@ function badValue(protocol: MailProtocol, value: string, what: string): UsageErr
 /** Gmail's server, or `host:port` from GMAIL_TOKEN_SMTP_HOST / GMAIL_TOKEN_IMAP_HOST; a bad value is a usage error. */
 export function mailTarget(protocol: MailProtocol, value: string | undefined): MailTarget {
   if (value === undefined || value === '') return GMAIL[protocol];
-  const match = /^(?:\[([0-9a-fA-F:]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(value);
-  const port = Number(match?.[3]);
-  if (!match || port < 1 || port > 65535) throw badValue(protocol, value, 'host:port');
-  const host = (match[1] ?? match[2]) as string;
-  if (isMalformedAddress(host, match[1] !== undefined)) throw badValue(protocol, value, 'a valid IP address and port');
+  const parsed = parseHostPort(value);
+  if (parsed === undefined) throw badValue(protocol, value, 'host:port');
+  const { host, bracketed, port } = parsed;
+  if (isMalformedAddress(host, bracketed)) throw badValue(protocol, value, 'a valid IP address and port');
   return { protocol, host, port, security: securityFor(protocol, host, port) };
 }
 
