@@ -14,7 +14,9 @@ const SAMPLE = 256;
 export function utf16Encoding(bytes: Uint8Array): Utf16 | undefined {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'UTF-16LE';
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'UTF-16BE';
-  const sample = bytes.subarray(0, SAMPLE - (Math.min(bytes.length, SAMPLE) % 2));
+  const judged = Math.min(bytes.length, SAMPLE);
+  // Whole pairs only: an odd last byte belongs to no character.
+  const sample = bytes.subarray(0, judged - (judged % 2));
   if (sample.length < 4) return undefined;
   let evenNuls = 0;
   let oddNuls = 0;

@@ -34,3 +34,31 @@ describe('the .env update', () => {
     expect(message).toMatch(/^\.env is UTF-16LE text .*Save it as UTF-8, or let gmail-token write it with -o \.env\.$/);
   });
 });
+
+describe('utf16Encoding at its edges', () => {
+  const utf16le = (text: string) => Buffer.from(text, 'utf16le');
+  const withBom = (bom: number[], body: Buffer) => Buffer.concat([Buffer.from(bom), body]);
+
+  it('a BOM alone names it, even when no character after it has a NUL byte', () => {
+    expect(utf16Encoding(withBom([0xff, 0xfe], utf16le('日本語=値')))).toBe('UTF-16LE');
+    expect(utf16Encoding(withBom([0xfe, 0xff], utf16le('日本語=値').swap16()))).toBe('UTF-16BE');
+  });
+
+  it('half of the bytes NUL on one side is enough; NULs on both sides are not UTF-16', () => {
+    expect(utf16Encoding(utf16le('A日B本'))).toBe('UTF-16LE');
+    expect(utf16Encoding(utf16le('A日B本').swap16())).toBe('UTF-16BE');
+    expect(utf16Encoding(Buffer.alloc(8))).toBeUndefined();
+  });
+
+  it('judges four bytes, and leaves out an odd last byte', () => {
+    expect(utf16Encoding(utf16le('A='))).toBe('UTF-16LE');
+    expect(utf16Encoding(utf16le('A'))).toBeUndefined();
+    expect(utf16Encoding(Buffer.concat([utf16le('A=1\n'), Buffer.from([0])]))).toBe('UTF-16LE');
+  });
+
+  it('Latin-1 text with þ (FE) or ÿ (FF) beside an ASCII letter has no BOM', () => {
+    for (const bytes of [[0x41, 0xfe], [0xff, 0x41], [0xfe, 0x41], [0x41, 0xff]]) {
+      expect(utf16Encoding(Buffer.from([...bytes, 0x3d, 0x31, 0x0a])), bytes.join(' ')).toBeUndefined();
+    }
+  });
+});

@@ -25,3 +25,18 @@ it('the .env update refuses a UTF-32 file by its name, untouched', () => {
   const message = usageMessage(() => mergeDotenv(utf32le('\ufeffDEBUG=true\r\n'), [['GMAIL_API_REFRESH_TOKEN', '1//x']]));
   expect(message).toBe('.env is UTF-32LE text, which dotenv and gmail-token read as UTF-8. Save it as UTF-8, or let gmail-token write it with -o .env.');
 });
+
+describe('wideEncoding: only a whole UTF-32 BOM is one', () => {
+  const cases: [number[], string | undefined][] = [
+    [[0xff, 0xfe, 0x00, 0x41], 'UTF-16LE'], // UTF-16LE BOM, then U+4100
+    [[0xff, 0x41, 0x00, 0x00], undefined],
+    [[0x41, 0xfe, 0x00, 0x00], undefined],
+    [[0x00, 0x00, 0xfe, 0x41], undefined],
+    [[0x00, 0x00, 0x41, 0xff], undefined],
+    [[0x00, 0x41, 0xfe, 0xff], 'UTF-16BE'],
+    [[0x41, 0x00, 0xfe, 0xff], 'UTF-16LE'],
+  ];
+  it.each(cases)('%j is %s', (bytes, expected) => {
+    expect(wideEncoding(Buffer.from(bytes))).toBe(expected);
+  });
+});
