@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainRefusal, type Refusal } from '../../src/core/mail-refusal.js';
+import { explainRefusal, quoteServer, type Refusal } from '../../src/core/mail-refusal.js';
 
 describe('explainRefusal names the cause', () => {
   const base: Refusal = { protocol: 'imap', user: 'you@gmail.com', accountConfirmed: true, scopes: ['https://mail.google.com/'], reply: 'NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)', challenge: { status: '400' } };
@@ -15,4 +15,28 @@ describe('explainRefusal names the cause', () => {
       "Gmail's IMAP refused the token for you@gmail.com (NO [AUTHENTICATIONFAILED] Invalid credentials (Failure), status 400). Check the token with `gmail-token check` and mint a new one if it was revoked.",
     );
   });
+});
+
+describe('quoteServer: a server reply as it may be shown', () => {
+  it('cuts out the exact secrets it is given, wherever they are', () => {
+    expect(quoteServer('NO bad token abc and abc again', ['abc', ''])).toBe('NO bad token […] and […] again');
+  });
+
+  it('cuts out runs of 24 or more token characters with a digit and a capital, and keeps the rest', () => {
+    expect(quoteServer('NO ya29.A0ARrdaM1234567890abcdefghij end')).toBe('NO […] end');
+    expect(quoteServer('a2345678901234567890ABC')).toBe('a2345678901234567890ABC');
+    for (const run of ['abcdefghijklmnopqrstuvwxyz', 'abcdefghijklmnopqrstuvwx1', 'ABCDEFGHIJKLMNOPQRSTUVWXyz']) {
+      expect(quoteServer(`NO ${run}`)).toBe(`NO ${run}`);
+    }
+  });
+
+  it('keeps 160 characters, and marks a cut', () => {
+    expect(quoteServer('x '.repeat(80))).toBe('x '.repeat(80));
+    expect(quoteServer(`${'x '.repeat(80)}y`)).toBe(`${'x '.repeat(80)}…`);
+  });
+});
+
+it('only an IMAP refusal is blamed on IMAP being off', () => {
+  const smtp: Refusal = { protocol: 'smtp', user: 'you@gmail.com', accountConfirmed: true, scopes: ['https://mail.google.com/'], reply: '535 IMAP access is disabled', challenge: null };
+  expect(explainRefusal(smtp)).toMatch(/^Gmail's SMTP refused the token for you@gmail\.com \(535 IMAP access is disabled\)\./);
 });

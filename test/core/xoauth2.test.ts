@@ -46,3 +46,38 @@ describe('GMAIL_TOKEN_SMTP_HOST / GMAIL_TOKEN_IMAP_HOST', () => {
     expect(() => mailTarget('smtp', value)).toThrow(/^GMAIL_TOKEN_SMTP_HOST=.* is not host:port\./);
   });
 });
+
+describe('parseXoauth2 takes exactly the initial response Google defines', () => {
+  const raw = (text: string) => Buffer.from(text).toString('base64');
+  const good = xoauth2Response('a@b.c', 'ya29.x');
+
+  it('refuses base64 with other characters before or after it', () => {
+    expect(parseXoauth2(`*${good}`)).toBeNull();
+    expect(parseXoauth2(`${good}*`)).toBeNull();
+  });
+
+  it('refuses fields with anything before or after their expected form', () => {
+    for (const text of [
+      'xuser=a@b.c\x01auth=Bearer x\x01\x01',
+      'user=a@b.c\nx\x01auth=Bearer x\x01\x01',
+      'user=a@b.c\x01xauth=Bearer x\x01\x01',
+      'user=a@b.c\x01auth=Bearer x y\x01\x01',
+      'user=a@b.c\x01auth=Bearer x\x01y\x01',
+    ]) {
+      expect(parseXoauth2(raw(text)), JSON.stringify(text)).toBeNull();
+    }
+  });
+});
+
+describe('decodeChallenge keeps only string status and scope from a JSON object', () => {
+  const encoded = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+
+  it('is null for JSON that is not an object', () => {
+    for (const value of [null, 'status', 42, true]) expect(decodeChallenge(encoded(value)), JSON.stringify(value)).toBeNull();
+  });
+
+  it('drops a status or scope that is not a string', () => {
+    expect(decodeChallenge(encoded({ status: 400, scope: ['x'] }))).toEqual({});
+    expect(decodeChallenge(encoded({ status: '400', scope: 'https://mail.google.com/', schemes: 'Bearer' }))).toEqual({ status: '400', scope: 'https://mail.google.com/' });
+  });
+});
