@@ -139,3 +139,14 @@ describe('properties', () => {
     );
   });
 });
+
+describe('objectSpans', () => {
+  it('is undefined for JSON whose top level is not an object', () => {
+    for (const text of ['42', '"token"', 'null', 'true', '[{"token": "x"}]']) expect(objectSpans(Buffer.from(text)), text).toBeUndefined();
+  });
+
+  it('reads past a number with a capital exponent to the members after it', () => {
+    const spans = objectSpans(Buffer.from('{"n": 1E5, "m": -2.5E-3, "token": "ya29.old"}'));
+    expect(spans?.members.map((member) => member.key)).toEqual(['n', 'm', 'token']);
+  });
+});
