@@ -86,3 +86,19 @@ describe('.env lines broken by U+2028 and U+2029, which end a line for dotenv bu
     ]);
   });
 });
+
+describe('parseDotenv reads as dotenv does where lines end in CR, U+2028 or U+2029', () => {
+  const texts = [
+    "A='x\ry'\nB=1\n",
+    'A="x\u2028"y"\u2028B=2\n',
+    "A='one\u2029'two'\u2029C=3\n",
+    'A=`q\rq`\r\nB=`\u2028`\n',
+    "A='\n'\nB='\r'\nC='\u2028'\nD='\u2029'\n",
+    "X=1\u2028Y=2\u2029Z=3\rW=4\n",
+    "\n\n\u2028\u2029A=1",
+    'A="a"\u2028B="b"',
+  ];
+  it.each(texts)('%j', (text) => {
+    expect(Object.fromEntries(parseDotenv(text))).toEqual(dotenv.parse(text));
+  });
+});
