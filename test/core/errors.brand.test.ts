@@ -42,3 +42,12 @@ describe('an error made by another copy of the error classes', () => {
     for (const value of [null, 'UsageError', { exitCode: 2 }] as unknown[]) expect(value instanceof here.GmailTokenError).toBe(false);
   });
 });
+
+describe('instanceof with what is not an object', () => {
+  it('is false for a thrown string, number, undefined or null, and for an Error of another kind', () => {
+    for (const value of ['UsageError', 2, undefined, null, new Error('UsageError')]) {
+      expect(value instanceof here.GmailTokenError, String(value)).toBe(false);
+      expect(value instanceof here.UsageError, String(value)).toBe(false);
+    }
+  });
+});

@@ -48,3 +48,17 @@ describe('a lock file judged', () => {
     expect(lockAbandoned('', 5_001, judge([]))).toBe(true);
   });
 });
+
+describe('the ages that make a lock stale are limits, not yet stale themselves', () => {
+  it('a live pid at exactly the stale age, either way of the clock, is still held', () => {
+    expect(lockAbandoned('12\n', LOCK_STALE_AGE_MS, judge([12]))).toBe(false);
+    expect(lockAbandoned('12\n', -LOCK_STALE_AGE_MS, judge([12]))).toBe(false);
+    expect(lockAbandoned('12\n', LOCK_STALE_AGE_MS + 1, judge([12]))).toBe(true);
+  });
+
+  it('an empty lock at exactly 5 s may still be a run about to write its pid', () => {
+    expect(lockAbandoned('', 5_000, judge([]))).toBe(false);
+    expect(lockAbandoned('', 5_001, judge([]))).toBe(true);
+    expect(lockAbandoned('\n', -5_001, judge([]))).toBe(true);
+  });
+});
