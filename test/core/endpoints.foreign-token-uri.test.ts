@@ -7,7 +7,7 @@ const origin = (tokenUri: string | undefined, emulatorHost?: string) => foreignT
 
 describe("the token endpoint's origin, when it is not Google's", () => {
   it("Google's token URIs, old and new, are not named", () => {
-    for (const uri of [undefined, 'https://oauth2.googleapis.com/token', 'https://accounts.google.com/o/oauth2/token', 'https://www.googleapis.com/oauth2/v4/token']) {
+    for (const uri of [undefined, 'https://googleapis.com/token', 'https://oauth2.googleapis.com/token', 'https://accounts.google.com/o/oauth2/token', 'https://www.googleapis.com/oauth2/v4/token']) {
       expect(origin(uri)).toBeUndefined();
     }
   });

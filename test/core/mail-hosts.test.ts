@@ -29,5 +29,6 @@ describe('overrideNotice', () => {
     expect(overrideNotice(mailTarget('smtp', 'smtp.gmail.com:587'))).toBe('Logging in to SMTP at smtp.gmail.com:587 ($GMAIL_TOKEN_SMTP_HOST) after STARTTLS, not Gmail.');
     expect(overrideNotice(mailTarget('smtp', '127.0.0.1:465'))).toBe('Logging in to SMTP at 127.0.0.1:465 ($GMAIL_TOKEN_SMTP_HOST) over plain TCP, not Gmail.');
     expect(overrideNotice(mailTarget('imap', '[::1]:1143'))).toBe('Logging in to IMAP at [::1]:1143 ($GMAIL_TOKEN_IMAP_HOST) over plain TCP, not Gmail.');
+    expect(overrideNotice(mailTarget('smtp', 'mail.example.com:465'))).toBe('Logging in to SMTP at mail.example.com:465 ($GMAIL_TOKEN_SMTP_HOST) over TLS, not Gmail.');
   });
 });
