@@ -12,21 +12,26 @@
  *    1's long-lived processes it never does, so Stryker reports it survived even where a test
  *    fails on it (`full` dropped from scopes.ts's table "survived" while test/core/scopes fails).
  *
- * Pass 1 is incremental (reports/mutation/PART.json): a later run re-tests only what changed.
- * Prints, per part, each file's score with both passes counted, and the mutants that survive both.
+ * Pass 1 is incremental (reports/mutation/PART.json): a later run re-tests only what changed. A
+ * whole part starts from test/mutation/PART.json.gz when there is no local result yet, so a fresh
+ * clone does not spend hours on code that has not changed since; `--save` writes the result back
+ * there. Prints, per part, each file's score with both passes counted, and the mutants that
+ * survive both.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 const args = process.argv.slice(2);
 const force = args.includes('--force');
+const save = args.includes('--save');
 const parts = args.filter((arg) => !arg.startsWith('-'));
 
 /** `core` → every file of src/core, tested by test/core; `core/terminal.ts` → that file only. */
 function partOf(spec) {
   const [folder] = spec.split('/');
   const mutate = spec.includes('/') ? `src/${spec}` : `src/${spec}/**/*.ts`;
-  return { name: spec.replace(/\W+/g, '-'), mutate, tests: `test/${folder}` };
+  return { name: spec.replace(/\W+/g, '-'), mutate, tests: `test/${folder}`, baseline: spec.includes('/') ? undefined : `test/mutation/${spec}.json.gz` };
 }
 
 function stryker(strykerArgs) {
@@ -103,7 +108,12 @@ function score(part, report, retested) {
 
 for (const part of (parts.length > 0 ? parts : ['core', 'oauth', 'cli']).map(partOf)) {
   const incremental = `reports/mutation/${part.name}.json`;
+  if (!force && part.baseline && existsSync(part.baseline) && !existsSync(incremental)) {
+    mkdirSync('reports/mutation', { recursive: true });
+    writeFileSync(incremental, gunzipSync(readFileSync(part.baseline)));
+  }
   stryker(['--mutate', part.mutate, '--ignoreStatic', '--incrementalFile', incremental, ...(force ? ['--force'] : [])]);
   const report = JSON.parse(readFileSync(incremental, 'utf8'));
+  if (save && part.baseline) writeFileSync(part.baseline, gzipSync(readFileSync(incremental), { level: 9 }));
   score(part, report, retestStatic(part, report));
 }
