@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
-import { fileExists, planOutput, readTextFile, writeFileAtomic } from '../../src/oauth/files.js';
+import { fileExists, planOutput, readFileBytes, readTextFile, writeFileAtomic } from '../../src/oauth/files.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 
 const h = useEmulatorHarness();
@@ -43,5 +43,26 @@ describe('output paths', () => {
     await expect(readTextFile(join(dir, 'none.json'), 'Token file')).rejects.toBeInstanceOf(UsageError);
     expect(await fileExists(join(dir, 'a.json'))).toBe(true);
     expect(await fileExists(join(dir, 'none.json'))).toBe(false);
+  });
+
+  it('reads no FIFO, and names what else keeps a file from being read, by the path the person gave', async () => {
+    const dir = h.workspace.dir;
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    writeFileSync(join(dir, 'a.json'), 'text');
+    await expect(readFileBytes(join(dir, 'fifo'), 'Token file', '', 'fifo')).rejects.toThrow(/^Token file fifo is not a regular file\.$/);
+    const through = readFileBytes(join(dir, 'a.json', 'b.json'), 'Token file', 'Run mint.', 'a.json/b.json');
+    await expect(through).rejects.toBeInstanceOf(UsageError);
+    await expect(through).rejects.toThrow(/^Cannot read Token file a\.json\/b\.json \(ENOTDIR\)\.$/);
+  });
+
+  it.runIf(existsSync('/proc/self/fd'))('closes the file it read, and the one it refused', async () => {
+    const dir = h.workspace.dir;
+    mkdirSync(join(dir, 'folder'));
+    writeFileSync(join(dir, 'a.json'), 'text');
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    await readFileBytes(join(dir, 'a.json'), 'Token file');
+    await readFileBytes(join(dir, 'folder'), 'Token file').catch(() => undefined);
+    expect(open()).toBe(before);
   });
 });

@@ -2,7 +2,7 @@ import { linkSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, 
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FlowError, UsageError } from '../../src/core/errors.js';
-import { planOutput, writeFileAtomic } from '../../src/oauth/files.js';
+import { code, ownerToKeep, planOutput, why, writeFailed, writeFileAtomic } from '../../src/oauth/files.js';
 import { snapshot } from '../../src/oauth/snapshot.js';
 import { useEmulatorHarness } from '../helpers/harness.js';
 
@@ -87,5 +87,37 @@ describe('output files', () => {
     await expect(refused).rejects.toThrow(/\(ELOOP: it is now a symbolic link\); nothing was changed\./);
     writeFileSync(join(dir, 'real.env'), 'A=1\n');
     expect((await snapshot(join(dir, 'real.env')))?.bytes.toString('utf8')).toBe('A=1\n');
+  });
+});
+
+describe('write failures in words', () => {
+  it('names each code people meet, with space to free only when the disk is full or over quota', () => {
+    const said = (failure: string) => writeFailed('token.json', Object.assign(new Error(failure), { code: failure })).message;
+    expect(said('ENOSPC')).toBe('Could not write token.json (ENOSPC: the disk is full); nothing was changed. Free some space or choose another --out, then run again.');
+    expect(said('EDQUOT')).toBe('Could not write token.json (EDQUOT: over the disk quota); nothing was changed. Free some space or choose another --out, then run again.');
+    expect(said('EROFS')).toBe('Could not write token.json (EROFS: the file system is read-only); nothing was changed. Choose another --out, then run again.');
+    expect(said('EACCES')).toBe('Could not write token.json (EACCES: permission denied); nothing was changed. Choose another --out, then run again.');
+    expect(said('EPERM')).toBe('Could not write token.json (EPERM: permission denied); nothing was changed. Choose another --out, then run again.');
+    expect(said('ELOOP')).toBe('Could not write token.json (ELOOP: it is now a symbolic link); nothing was changed. Choose another --out, then run again.');
+    expect(said('EIO')).toBe('Could not write token.json (EIO); nothing was changed. Choose another --out, then run again.');
+  });
+
+  it('an error without a code, or no error at all, is "error"', () => {
+    expect(code(undefined)).toBeUndefined();
+    expect(why(undefined)).toBe('error');
+    expect(why(new Error('odd'))).toBe('error');
+  });
+});
+
+describe('ownerToKeep', () => {
+  it.runIf(process.geteuid?.() === 0)("as root, gives a replaced file back to its owner, and root's own file to nobody else", () => {
+    expect(ownerToKeep({ uid: 1000, gid: 1000 })).toEqual({ uid: 1000, gid: 1000 });
+    expect(ownerToKeep({ uid: 0, gid: 1000 })).toEqual({ uid: 0, gid: 1000 });
+    expect(ownerToKeep({ uid: 1000, gid: 0 })).toEqual({ uid: 1000, gid: 0 });
+    expect(ownerToKeep({ uid: 0, gid: 0 })).toBeUndefined();
+  });
+
+  it.runIf(process.geteuid?.() !== 0)('as anyone else, gives nothing away', () => {
+    expect(ownerToKeep({ uid: 1000, gid: 1000 })).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { writeFileAtomic, WriteFailedError } from '../../src/oauth/files.js';
+import { readFileBytes, writeFileAtomic, WriteFailedError } from '../../src/oauth/files.js';
 import { createNew, TemporaryLeftError, updateAtWriteTime } from '../../src/oauth/write-time.js';
 import { makeWorkspace } from '../helpers/workspace.js';
 
@@ -17,6 +17,8 @@ const fsSwitch = vi.hoisted(() => ({
   unlinkFailures: [] as string[],
   always: false,
   linkFails: undefined as string | undefined,
+  /** What opening a file to read it answers: Windows opens no folder, it answers EISDIR. */
+  openFails: undefined as string | undefined,
   renames: 0,
 }));
 
@@ -38,13 +40,15 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     return failure === undefined ? real.unlink(path) : fail(failure, 'unlink');
   };
   const link: typeof real.link = async (existing, path) => (fsSwitch.linkFails ? fail(fsSwitch.linkFails, 'link') : real.link(existing, path));
-  return { ...real, default: { ...real, rename, unlink, link }, rename, unlink, link };
+  const open = (async (path: Parameters<typeof real.open>[0], ...rest: unknown[]) =>
+    fsSwitch.openFails ? fail(fsSwitch.openFails, 'open') : (real.open as (...args: unknown[]) => unknown)(path, ...rest)) as typeof real.open;
+  return { ...real, default: { ...real, rename, unlink, link, open }, rename, unlink, link, open };
 });
 
 let workspace: ReturnType<typeof makeWorkspace>;
 beforeEach(() => {
   workspace = makeWorkspace();
-  Object.assign(fsSwitch, { renameFailures: [], unlinkFailures: [], always: false, linkFails: undefined, renames: 0 });
+  Object.assign(fsSwitch, { renameFailures: [], unlinkFailures: [], always: false, linkFails: undefined, openFails: undefined, renames: 0 });
 });
 afterEach(() => workspace.cleanup());
 
@@ -126,6 +130,33 @@ describe('a read-only file --force cannot replace, on win32', () => {
       `Could not replace ${path} (EPERM: the file is read-only); nothing was changed. Clear its read-only attribute (attrib -r) to let --force replace it, or choose another --out, then run again.`,
     );
     expect(temporaries()).toEqual([]);
+  });
+});
+
+describe('a read-only file elsewhere', () => {
+  it("is not called read-only on Linux and macOS: a refused rename there is the folder's permission", async () => {
+    const path = workspace.file('token.json', 'old');
+    chmodSync(path, 0o444);
+    fsSwitch.renameFailures = ['EPERM'];
+    const error = await writeFileAtomic(path, 'new', 'linux').catch((caught: Error) => caught);
+    expect((error as Error).message).toBe(`Could not write ${path} (EPERM: permission denied); nothing was changed. Choose another --out, then run again.`);
+    expect(temporaries()).toEqual([]);
+  });
+});
+
+describe('a new file on win32', () => {
+  it('is written with nothing there to be read-only', async () => {
+    const path = join(workspace.dir, 'token.json');
+    await writeFileAtomic(path, 'new', 'win32');
+    expect(readFileSync(path, 'utf8')).toBe('new');
+    expect(fsSwitch.renames).toBe(1);
+  });
+});
+
+describe('reading a folder on Windows', () => {
+  it('EISDIR from open is a folder, not a file', async () => {
+    fsSwitch.openFails = 'EISDIR';
+    await expect(readFileBytes(workspace.dir, 'Token file', '', 'tokens')).rejects.toThrow(/^Token file tokens is a folder, not a file\.$/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -14,7 +14,13 @@ import { makeWorkspace } from '../helpers/workspace.js';
  * Every wait now ends at its patience with "busy", and mint keeps the token, access-token warns.
  */
 
-const fsSwitch = vi.hoisted(() => ({ renameFails: undefined as string | undefined, renames: 0 }));
+const fsSwitch = vi.hoisted(() => ({
+  renameFails: undefined as string | undefined,
+  renames: 0,
+  /** What another run does in the instant before this one moves a lock aside. */
+  beforeAside: undefined as (() => void) | undefined,
+  afterAside: undefined as (() => void) | undefined,
+}));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();
@@ -24,7 +30,10 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       fsSwitch.renames++;
       throw Object.assign(new Error(`${failure}: rename`), { code: failure });
     }
-    return real.rename(from, to);
+    if (!String(to).endsWith('.stale')) return real.rename(from, to);
+    fsSwitch.beforeAside?.();
+    await real.rename(from, to);
+    fsSwitch.afterAside?.();
   };
   return { ...real, default: { ...real, rename }, rename };
 });
@@ -37,6 +46,8 @@ beforeEach(() => {
 });
 afterEach(() => {
   fsSwitch.renameFails = undefined;
+  fsSwitch.beforeAside = undefined;
+  fsSwitch.afterAside = undefined;
   workspace.cleanup();
 });
 
@@ -72,6 +83,54 @@ describe('an abandoned lock that cannot be moved aside', () => {
     expect(said?.said).toMatch(/still holds the revoked access token: .* The output .*token\.json is busy: the lock .* could not remove it \(EACCES: permission denied\)/);
     expect(readFileSync(path, 'utf8')).toBe('{"refresh_token":"1//r","token":"ya29.a"}');
   }, 10_000);
+});
+
+describe('two runs clearing one abandoned lock', () => {
+  const lock = () => join(workspace.dir, '.token.json.gmail-token.lock');
+  const busyWith = (path: string) => `Another gmail-token run is writing ${path} (lock ${lock()}); nothing was changed. Remove the lock if no such run exists, then run again.`;
+
+  it('puts back the lock the other run took in the meantime, and waits for that run', async () => {
+    const path = join(workspace.dir, 'token.json');
+    writeFileSync(lock(), GONE);
+    const live = `${process.ppid}\n`;
+    fsSwitch.beforeAside = () => {
+      fsSwitch.beforeAside = undefined;
+      writeFileSync(join(workspace.dir, 'other-run'), live);
+      renameSync(join(workspace.dir, 'other-run'), lock());
+    };
+    let worked = false;
+    const error = await withOutputLock(path, async () => (worked = true), 300).catch((caught: Error) => caught);
+    expect((error as Error).message).toBe(busyWith(path));
+    expect(worked).toBe(false);
+    expect(readFileSync(lock(), 'utf8')).toBe(live);
+    expect(readdirSync(workspace.dir)).toEqual(['.token.json.gmail-token.lock']);
+  });
+
+  it("never writes over a third run's lock taken while the second's was aside", async () => {
+    const path = join(workspace.dir, 'token.json');
+    writeFileSync(lock(), GONE);
+    const third = `${process.ppid}\n`;
+    fsSwitch.beforeAside = () => {
+      fsSwitch.beforeAside = undefined;
+      writeFileSync(join(workspace.dir, 'second-run'), '1\n');
+      renameSync(join(workspace.dir, 'second-run'), lock());
+    };
+    fsSwitch.afterAside = () => {
+      fsSwitch.afterAside = undefined;
+      writeFileSync(lock(), third);
+    };
+    const error = await withOutputLock(path, async () => 'taken', 300).catch((caught: Error) => caught);
+    expect((error as Error).message).toBe(busyWith(path));
+    expect(readFileSync(lock(), 'utf8')).toBe(third);
+  });
+
+  it('takes a lock already gone when it came to move it (ENOENT) as cleared, not as stuck', async () => {
+    fsSwitch.renameFails = 'ENOENT';
+    const path = join(workspace.dir, 'token.json');
+    writeFileSync(lock(), GONE);
+    const error = await withOutputLock(path, async () => 'taken', 200).catch((caught: Error) => caught);
+    expect((error as Error).message).toBe(busyWith(path));
+  });
 });
 
 /** The lock code as one file another user can run: the real rename refusal, no injection. */

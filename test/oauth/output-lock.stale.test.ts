@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OutputBusyError, withOutputLock } from '../../src/oauth/output-lock.js';
@@ -104,5 +104,37 @@ describe('a lock this process holds', () => {
     release();
     await Promise.all([first, second]);
     expect(order).toEqual(['first in', 'first out', 'second in']);
+  });
+
+  it("holding another output's lock does not make an earlier process's lock with our pid ours", async () => {
+    let release = () => {};
+    let firstIn = () => {};
+    const firstHolds = new Promise<void>((resolve) => (firstIn = resolve));
+    const first = withOutputLock(join(workspace.dir, 'other.json'), async () => {
+      firstIn();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await firstHolds;
+    writeFileSync(lockOf('token.json'), `${process.pid}\n`);
+    expect(await takes(join(workspace.dir, 'token.json'))).toBe('taken');
+    release();
+    await first;
+  });
+
+  // On a case-insensitive disk Token.json's lock and token.json's are one file; a hard link is that here.
+  it('is still held when found under another name for the same file', async () => {
+    let release = () => {};
+    let firstIn = () => {};
+    const firstHolds = new Promise<void>((resolve) => (firstIn = resolve));
+    const first = withOutputLock(join(workspace.dir, 'Token.json'), async () => {
+      firstIn();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await firstHolds;
+    linkSync(lockOf('Token.json'), lockOf('token.json'));
+    expect(await takes(join(workspace.dir, 'token.json'))).toBe('busy');
+    expect(readFileSync(lockOf('token.json'), 'utf8')).toBe(`${process.pid}\n`);
+    release();
+    await first;
   });
 });

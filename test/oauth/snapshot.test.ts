@@ -43,4 +43,11 @@ describe('sameFileIdentity', () => {
     expect(sameFileIdentity(lock('41', 1000), lock('41', 2000))).toBe(false);
     expect(sameFile(lock('41', 1000), lock('41', 2000))).toBe(false);
   });
+
+  it('falls back to bytes and modification time when either look saw inode 0', () => {
+    const seen = (ino: number, mtimeMs = 1000) => file({ ino, mtimeMs });
+    expect(sameFileIdentity(seen(0), seen(2))).toBe(true);
+    expect(sameFileIdentity(seen(2), seen(0))).toBe(true);
+    expect(sameFileIdentity(seen(2), seen(0, 2000))).toBe(false);
+  });
 });
