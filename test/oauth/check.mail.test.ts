@@ -49,6 +49,8 @@ describe('check --smtp --imap, against the emulator', () => {
       "Gmail's SMTP refused the token: it lacks https://mail.google.com/, the only scope Gmail's SMTP, IMAP and POP accept. Mint again with `gmail-token mint -s full,email`.",
     );
     expect(report.imap?.problem).toMatch(/^Gmail's IMAP refused the token: it lacks https:\/\/mail\.google\.com\//);
+    expect(report.smtp).toMatchObject({ ok: false, reached: true });
+    expect(report.imap).toMatchObject({ ok: false, reached: true });
     expect(report.problem).toBe(report.smtp?.problem);
     expect(JSON.stringify(report)).not.toMatch(/ya29|eyJzdGF0dXMi/);
   });
@@ -64,7 +66,8 @@ describe('check --smtp --imap, against the emulator', () => {
 
   it('with no account known at all, says what to mint instead of guessing a login name', async () => {
     const report = await checkToken(await request(['full'], (file) => (file.account = '')));
-    expect(report.smtp).toMatchObject({ ok: false, user: null, problem: expect.stringMatching(/needs the account's address.*-s full,email/) });
+    expect(report.smtp).toMatchObject({ ok: false, user: null, reached: false, problem: expect.stringMatching(/^The SMTP login needs the account's address.*-s full,email/) });
+    expect(report.imap).toMatchObject({ ok: false, user: null, reached: false, problem: expect.stringMatching(/^The IMAP login needs the account's address/) });
   });
 
   it('without --smtp/--imap there are no login results, and full_mail_scope tells the scope', async () => {

@@ -49,6 +49,16 @@ describe('one-line errors', () => {
     expect(describeFailure({}, 'X').message).toBe('X failed: Google sent an unexpected answer (HTTP ?). Try again.');
     expect(describeFailure({ status: 499, error: 'e' }, 'X').message).toBe('X failed: Google answered e.');
     expect(notJson('Refreshing', '<html>')).toBeInstanceOf(FlowError);
+    const kind = (data: unknown) => notJson('X', data).message.replace(/^X failed: the answer was (.*), so a proxy or captive portal is in the way\. Check your network or proxy settings and try again\.$/, '$1');
+    expect(kind('')).toBe("empty, not Google's JSON");
+    expect(kind(' \r\n')).toBe("empty, not Google's JSON");
+    expect(kind('  <!DOCTYPE html>')).toBe("a web page, not Google's JSON");
+    expect(kind('Service Unavailable <br>')).toBe("plain text, not Google's JSON");
+    expect(kind(null)).toBe("JSON null, not Google's JSON object");
+    expect(kind([])).toBe("a JSON array, not Google's JSON object");
+    expect(kind(new Blob(['x']))).toBe("not text, not Google's JSON");
+    expect(kind({ ok: true })).toBe('JSON Google does not send here');
+    expect(kind(5)).toBe("a JSON number, not Google's JSON object");
     expect(notJson('Refreshing', '<html>').message).toBe(
       "Refreshing failed: the answer was a web page, not Google's JSON, so a proxy or captive portal is in the way. Check your network or proxy settings and try again.",
     );

@@ -32,5 +32,19 @@ describe('revoke', () => {
       await expect(failure).rejects.toThrow(message);
       await expect(failure).rejects.not.toThrow(/refresh-secret/);
     });
+
+    // Google answers 200 with an empty body; the library hands that over as '' or {}.
+    it.each([
+      ['blank text', '  \n', true],
+      ['{}', {}, true],
+      ['a JSON array', [], false],
+      ["a proxy's JSON object", { ok: true }, false],
+    ])('HTTP 200 with %s: revoked only when empty', async (_name, body, revoked) => {
+      google.answer(() => ({ status: 200, body }));
+      const endpoints = resolveEndpoints({ emulatorHost: google.hostPort() });
+      const outcome = revokeToken({ source: 'test', refreshToken: '1//refresh-secret' }, endpoints, { timeoutMs: 5_000 });
+      if (revoked) await expect(outcome).resolves.toEqual({ kind: 'revoked', which: 'refresh token' });
+      else await expect(outcome).rejects.toThrow(/^Revoking the token failed: the answer was (a JSON array, not Google's JSON object|JSON Google does not send here), so a proxy/);
+    });
   });
 });
