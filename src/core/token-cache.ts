@@ -48,8 +48,7 @@ export interface RefreshedAccess {
 }
 
 /** The file as given: bytes stay bytes, text stays text (the edit itself is done on bytes). */
-function sameKind<T extends string | Uint8Array>(file: T, edited: Buffer | undefined): T | undefined {
-  if (edited === undefined) return undefined;
+function sameKind<T extends string | Uint8Array>(file: T, edited: Buffer): T {
   return (typeof file === 'string' ? edited.toString('utf8') : edited) as T;
 }
 
@@ -59,11 +58,13 @@ function tokenFileSpans(bytes: Uint8Array, refreshToken: string | undefined): Ob
   return spans?.record.refresh_token === refreshToken ? spans : undefined;
 }
 
-/** How this file separates members and writes a colon, so added members look like the others. */
-function styleOf(bytes: Uint8Array, spans: ObjectSpans): { between: string; colon: string } {
-  const [first, second] = spans.members;
+/**
+ * How this file separates members and writes a colon, so added members look like the others. It
+ * has a member to copy: only a file that still holds the refresh token is edited.
+ */
+function styleOf(bytes: Uint8Array, spans: ObjectSpans, first: MemberSpan): { between: string; colon: string } {
+  const second = spans.members[1];
   const text = (from: number, to: number) => Buffer.from(bytes.subarray(from, to)).toString('latin1');
-  if (first === undefined) return { between: ', ', colon: ': ' };
   const between = second === undefined ? `,${text(spans.inside, first.start)}` : text(first.valueEnd, second.start);
   return { between, colon: text(first.keyEnd, first.valueStart) };
 }
@@ -73,10 +74,10 @@ function setValue(bytes: Buffer, spans: ObjectSpans, key: string, value: string)
   const found = spans.members.filter((member) => member.key === key);
   for (const member of found.reverse()) bytes = splice(bytes, member.valueStart, member.valueEnd, JSON.stringify(value));
   if (found.length > 0) return bytes;
-  const { between, colon } = styleOf(bytes, spans);
-  const last = spans.members.at(-1);
-  const member = `${JSON.stringify(key)}${colon}${JSON.stringify(value)}`;
-  return last === undefined ? splice(bytes, spans.inside, spans.inside, member) : splice(bytes, last.valueEnd, last.valueEnd, `${between}${member}`);
+  const [first] = spans.members as [MemberSpan, ...MemberSpan[]];
+  const { between, colon } = styleOf(bytes, spans, first);
+  const last = spans.members.at(-1) as MemberSpan;
+  return splice(bytes, last.valueEnd, last.valueEnd, `${between}${JSON.stringify(key)}${colon}${JSON.stringify(value)}`);
 }
 
 /**
@@ -115,13 +116,16 @@ function withoutMember(bytes: Buffer, members: MemberSpan[], index: number): Buf
  */
 export function tokenFileWithoutAccess<T extends string | Uint8Array>(file: T, refreshToken: string | undefined): T | undefined {
   let bytes: Buffer = Buffer.from(file);
-  let spans = tokenFileSpans(bytes, refreshToken);
+  const spans = tokenFileSpans(bytes, refreshToken);
+  if (spans === undefined) return undefined;
+  const accessAt = (members: MemberSpan[]) => members.findIndex((member) => ACCESS_FIELDS.includes(member.key));
+  let members = spans.members;
   let removed = false;
-  for (;;) {
-    const index = spans?.members.findIndex((member) => ACCESS_FIELDS.includes(member.key)) ?? -1;
-    if (spans === undefined || index < 0) return removed ? sameKind(file, bytes) : undefined;
-    bytes = withoutMember(bytes, spans.members, index);
-    spans = objectSpans(bytes);
+  // Removing a member of a JSON object leaves a JSON object, so the edited bytes always have spans.
+  for (let index = accessAt(members); index >= 0; index = accessAt(members)) {
+    bytes = withoutMember(bytes, members, index);
+    members = (objectSpans(bytes) as ObjectSpans).members;
     removed = true;
   }
+  return removed ? sameKind(file, bytes) : undefined;
 }
