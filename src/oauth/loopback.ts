@@ -40,13 +40,16 @@ function pageFor(granted: readonly string[], requested: readonly string[]): stri
   return missing.length === 0 ? successPage(granted) : partialPage(granted, missing);
 }
 
+/** Why the loopback server could not listen on `port`, for the person: a port taken or not allowed is theirs to change (exit 2). */
+export function listenFailure(error: NodeJS.ErrnoException, port: number): UsageError | FlowError {
+  if (error.code === 'EADDRINUSE') return new UsageError(`Port ${port} on 127.0.0.1 is in use. Free it, or pick another with --port (0 picks a free one).`);
+  if (error.code === 'EACCES') return new UsageError(`Not allowed to listen on port ${port}. Use a port above 1023, or --port 0.`);
+  return new FlowError(`Could not start the loopback server: ${error.code ?? error.message}.`);
+}
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new UsageError(`Port ${port} on 127.0.0.1 is in use. Free it, or pick another with --port (0 picks a free one).`));
-      else if (error.code === 'EACCES') reject(new UsageError(`Not allowed to listen on port ${port}. Use a port above 1023, or --port 0.`));
-      else reject(new FlowError(`Could not start the loopback server: ${error.code ?? error.message}.`));
-    });
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenFailure(error, port)));
     server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }

@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/core/errors.js';
-import { freeLoopbackPort, startLoopbackServer } from '../../src/oauth/loopback.js';
+import { FlowError, UsageError } from '../../src/core/errors.js';
+import { freeLoopbackPort, listenFailure, startLoopbackServer } from '../../src/oauth/loopback.js';
 import { isListening } from '../helpers/workspace.js';
 
 /** The loopback server's Host, method and path checks and its errors, in-process for `npm run mutation`. */
@@ -90,6 +90,17 @@ describe('loopback server checks', () => {
     } finally {
       await loopback.close();
     }
+  });
+
+  it('a port not allowed is a usage error too; any other failure to listen is named by its code, else its message', () => {
+    const failure = (code: string | undefined, message = 'listen failed') => listenFailure(Object.assign(new Error(message), code === undefined ? {} : { code }), 80);
+    expect(failure('EACCES')).toBeInstanceOf(UsageError);
+    expect(failure('EACCES').message).toBe('Not allowed to listen on port 80. Use a port above 1023, or --port 0.');
+    expect(failure('EADDRINUSE')).toBeInstanceOf(UsageError);
+    expect(failure('EADDRNOTAVAIL')).not.toBeInstanceOf(UsageError);
+    expect(failure('EADDRNOTAVAIL')).toBeInstanceOf(FlowError);
+    expect(failure('EADDRNOTAVAIL').message).toBe('Could not start the loopback server: EADDRNOTAVAIL.');
+    expect(failure(undefined).message).toBe('Could not start the loopback server: listen failed.');
   });
 
   it('a busy port is a usage error that suggests --port 0; a free one is handed back free', async () => {
