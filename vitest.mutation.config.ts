@@ -10,7 +10,8 @@ import { UNIT_TESTS } from './vitest.config.js';
  */
 export default defineConfig({
   test: {
-    include: UNIT_TESTS,
+    // MUTATION_TESTS (a folder, from scripts/mutation.mjs) narrows the run to one part's own tests.
+    include: process.env.MUTATION_TESTS ? [`${process.env.MUTATION_TESTS}/**/*.test.ts`] : UNIT_TESTS,
     globalSetup: ['test/helpers/global-temporary-folder.ts'],
     // A fixed seed and fewer property runs per mutant: the same verdict on every rerun, in seconds.
     env: { FC_SEED: '20261128', FC_MAX_RUNS: '400' },
