@@ -32,6 +32,14 @@ describe('refreshing, where Google answers oddly', () => {
     await expect(failure).rejects.toThrow(/^Refreshing the token failed: Google sent no access token\. Try again\.$/);
   });
 
+  it('invalid_rapt names a reauthentication only on an invalid_grant', async () => {
+    google.answer(() => ({ status: 400, body: { error: 'invalid_request', error_subtype: 'invalid_rapt' } }));
+    const { clientId, clientSecret } = h.emulator.defaultClient;
+    const failure = refreshAccess({ source: 'token.json', refreshToken: 'r' }, { clientId, clientSecret }, endpoints({ token: `${google.origin()}/token` }));
+    await expect(failure).rejects.toThrow(/invalid_request/);
+    await expect(failure).rejects.not.toThrow(/sign in again/);
+  });
+
   it('a check that could not finish reports every field, the unknowns null', () => {
     expect(failedCheckReport('token.json', 'why')).toEqual({
       ok: false,

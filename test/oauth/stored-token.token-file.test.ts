@@ -46,6 +46,11 @@ describe('--token-file tells a token.json from a .env by content', () => {
     }
   });
 
+  it('a .env whose values hold braces is still a .env: only a brace that opens the file makes JSON', async () => {
+    const path = ws.file('.env', `GMAIL_API_EXTRA={"a":1}\n${ENV}`);
+    expect(await find(path)).toMatchObject({ source: path, refreshToken: '1//from-env' });
+  });
+
   it('a .env without the token names the variable, not JSON', async () => {
     const path = ws.file('.env', 'OTHER=1\n');
     expect((await rejectionOf(find(path), UsageError)).message).toBe(`${path} has no GMAIL_API_REFRESH_TOKEN. Check the file, or --env-prefix if your names differ.`);
