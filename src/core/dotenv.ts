@@ -51,8 +51,9 @@ function* lineMatches(text: string): Generator<RegExpExecArray> {
   }
 }
 
+/** A line end for `^` and `$` in the text unquoted: assignments() has already turned every `\r` into `\n`, as dotenv does. */
 function isTerminator(character: string | undefined): boolean {
-  return character === '\n' || character === '\r' || character === '\u2028' || character === '\u2029';
+  return character === '\n' || character === '\u2028' || character === '\u2029';
 }
 
 /**

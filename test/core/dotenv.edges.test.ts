@@ -72,7 +72,7 @@ describe('the .env update, on bytes that are not UTF-8', () => {
 
 describe('.env lines broken by U+2028 and U+2029, which end a line for dotenv but not for a person', () => {
   it("a line start after either of them unquotes like dotenv's own regex does", () => {
-    for (const text of ["A=a\u2028'b'", 'A=a\u2029"b"\u2029c', 'A=a\u2028`b`\u2029\'c', 'A=a\u2028b\'']) {
+    for (const text of ["A=a\u2028'b'", 'A=a\u2029"b"\u2029c', 'A=a\u2028`b`\u2029\'c', 'A=a\u2028b\'', 'A=x\u2029\u2028A\u2029"  x"', "A=`\u2028'x \u2028'\u2029' \u2029"]) {
       expect(Object.fromEntries(parseDotenv(text))).toEqual(dotenv.parse(text));
     }
     expect(parseDotenv("A=a\u2028'b'").get('A')).toBe('a\u2028b');
