@@ -89,15 +89,20 @@ describe('two runs clearing one abandoned lock', () => {
   const lock = () => join(workspace.dir, '.token.json.gmail-token.lock');
   const busyWith = (path: string) => `Another gmail-token run is writing ${path} (lock ${lock()}); nothing was changed. Remove the lock if no such run exists, then run again.`;
 
+  /** Another run, in the instant before this one moves the dead lock aside, replaces it with its own (a new file). */
+  const anotherRunTakesTheLock = (pid: string) => {
+    fsSwitch.beforeAside = () => {
+      fsSwitch.beforeAside = undefined;
+      writeFileSync(join(workspace.dir, 'other-run'), pid);
+      renameSync(join(workspace.dir, 'other-run'), lock());
+    };
+  };
+
   it('puts back the lock the other run took in the meantime, and waits for that run', async () => {
     const path = join(workspace.dir, 'token.json');
     writeFileSync(lock(), GONE);
     const live = `${process.ppid}\n`;
-    fsSwitch.beforeAside = () => {
-      fsSwitch.beforeAside = undefined;
-      writeFileSync(join(workspace.dir, 'other-run'), live);
-      renameSync(join(workspace.dir, 'other-run'), lock());
-    };
+    anotherRunTakesTheLock(live);
     let worked = false;
     const error = await withOutputLock(path, async () => (worked = true), 300).catch((caught: Error) => caught);
     expect((error as Error).message).toBe(busyWith(path));
@@ -110,11 +115,7 @@ describe('two runs clearing one abandoned lock', () => {
     const path = join(workspace.dir, 'token.json');
     writeFileSync(lock(), GONE);
     const third = `${process.ppid}\n`;
-    fsSwitch.beforeAside = () => {
-      fsSwitch.beforeAside = undefined;
-      writeFileSync(join(workspace.dir, 'second-run'), '1\n');
-      renameSync(join(workspace.dir, 'second-run'), lock());
-    };
+    anotherRunTakesTheLock('1\n');
     fsSwitch.afterAside = () => {
       fsSwitch.afterAside = undefined;
       writeFileSync(lock(), third);

@@ -35,6 +35,22 @@ async function takes(path: string): Promise<'taken' | 'busy'> {
   }
 }
 
+/** Takes the lock of `path` in this process and keeps it until the returned function is called. */
+async function holdLock(path: string): Promise<() => Promise<void>> {
+  let release = () => {};
+  let taken = () => {};
+  const holds = new Promise<void>((resolve) => (taken = resolve));
+  const held = withOutputLock(path, async () => {
+    taken();
+    await new Promise<void>((resolve) => (release = resolve));
+  });
+  await holds;
+  return async () => {
+    release();
+    await held;
+  };
+}
+
 describe('a lock left behind', () => {
   it.each([
     ['our own pid, from an earlier process that had it', () => `${process.pid}\n`],
@@ -107,34 +123,18 @@ describe('a lock this process holds', () => {
   });
 
   it("holding another output's lock does not make an earlier process's lock with our pid ours", async () => {
-    let release = () => {};
-    let firstIn = () => {};
-    const firstHolds = new Promise<void>((resolve) => (firstIn = resolve));
-    const first = withOutputLock(join(workspace.dir, 'other.json'), async () => {
-      firstIn();
-      await new Promise<void>((resolve) => (release = resolve));
-    });
-    await firstHolds;
+    const release = await holdLock(join(workspace.dir, 'other.json'));
     writeFileSync(lockOf('token.json'), `${process.pid}\n`);
     expect(await takes(join(workspace.dir, 'token.json'))).toBe('taken');
-    release();
-    await first;
+    await release();
   });
 
   // On a case-insensitive disk Token.json's lock and token.json's are one file; a hard link is that here.
   it('is still held when found under another name for the same file', async () => {
-    let release = () => {};
-    let firstIn = () => {};
-    const firstHolds = new Promise<void>((resolve) => (firstIn = resolve));
-    const first = withOutputLock(join(workspace.dir, 'Token.json'), async () => {
-      firstIn();
-      await new Promise<void>((resolve) => (release = resolve));
-    });
-    await firstHolds;
+    const release = await holdLock(join(workspace.dir, 'Token.json'));
     linkSync(lockOf('Token.json'), lockOf('token.json'));
     expect(await takes(join(workspace.dir, 'token.json'))).toBe('busy');
     expect(readFileSync(lockOf('token.json'), 'utf8')).toBe(`${process.pid}\n`);
-    release();
-    await first;
+    await release();
   });
 });
