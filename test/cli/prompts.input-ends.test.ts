@@ -5,40 +5,46 @@ import { askLine, askYesNo } from '../../src/cli/prompts.js';
 import { drawn, promptStreams } from '../helpers/prompt-streams.js';
 
 /**
- * Every way a question's input can end (prompts.eof.test.ts has Ctrl-D and a closed pipe), in
- * process: each is taken as end of input, the question settles, and nothing of the question is
- * left behind on the stream for the next one.
+ * Every way a question's input can end (issue 19, item 3), in process: each is taken as end of
+ * input, the question settles (a yes/no as no, a line as no answer) and nothing of the question is
+ * left behind on the stream for the next one. Inquirer's own prompts stay pending for ever then,
+ * which let the CLI drain and exit 0.
  */
 
 const streams = promptStreams;
+type Streams = ReturnType<typeof streams>;
 
 const EVENTS = ['keypress', 'end', 'close', 'error'] as const;
 const listeners = (input: PassThrough) => EVENTS.map((name) => input.listenerCount(name));
 
 describe('a question ends as end of input', () => {
-  it('when stdin fails with EIO (a terminal that hung up), without crashing the run', async () => {
-    const io = streams();
-    const answer = askLine('Path?', io);
-    await drawn(io, /Path\?/);
+  it.each<[string, (io: Streams) => void]>([
+    ['stdin closes', (io) => io.input.end()],
+    ['Ctrl-D', (io) => io.input.write('\u0004')],
+    ["stdin says 'end' without closing", (io) => io.input.emit('end')],
+    ["stdin says 'close' without ending", (io) => io.input.emit('close')],
     // Unheard, this error would surface as an uncaught exception, which fails the test run.
-    io.input.destroy(Object.assign(new Error('read EIO'), { code: 'EIO' }));
-    expect(await answer).toBeUndefined();
+    ['stdin fails with EIO (a terminal that hung up)', (io) => io.input.destroy(Object.assign(new Error('read EIO'), { code: 'EIO' }))],
+  ])('when %s: a yes/no question answers no, a line question gives no answer', async (_when, end) => {
+    const yesNo = streams();
+    const no = askYesNo('Revoke it?', yesNo);
+    await drawn(yesNo, /Revoke it\?/);
+    end(yesNo);
+    expect(await no).toBe(false);
+
+    const line = streams();
+    const nothing = askLine('Keep the refresh token how?', line);
+    await drawn(line, /Keep the refresh token how\?/);
+    end(line);
+    expect(await nothing).toBeUndefined();
   });
 
-  it("when stdin says 'end' without closing", async () => {
+  it('when stdin ended before the question', async () => {
     const io = streams();
-    const answer = askYesNo('Revoke it?', io);
-    await drawn(io, /Revoke it\?/);
-    io.input.emit('end');
-    expect(await answer).toBe(false);
-  });
-
-  it("when stdin says 'close' without ending", async () => {
-    const io = streams();
-    const answer = askYesNo('Revoke it?', io);
-    await drawn(io, /Revoke it\?/);
-    io.input.emit('close');
-    expect(await answer).toBe(false);
+    io.input.end();
+    io.input.resume();
+    await new Promise((resolve) => io.input.once('end', resolve));
+    expect(await askYesNo('Revoke it?', io)).toBe(false);
   });
 
   it('when stdin was destroyed before the question, though it never ended', async () => {
@@ -58,6 +64,29 @@ describe('a question ends as end of input', () => {
 });
 
 describe('a question otherwise', () => {
+  it('takes a typed yes, and a typed line', async () => {
+    const io = streams();
+    const answer = askYesNo('Revoke it?', io);
+    await drawn(io, /Revoke it\?/);
+    io.input.write('y\r');
+    expect(await answer).toBe(true);
+
+    const again = streams();
+    const typed = askLine('Keep the refresh token how?', again);
+    await drawn(again, /Keep the refresh token how\?/);
+    again.input.write('revoke\r');
+    expect(await typed).toBe('revoke');
+  });
+
+  it('a signal ends a line question with its reason', async () => {
+    const io = streams();
+    const controller = new AbortController();
+    const asked = askLine('Keep the refresh token how?', io, controller.signal);
+    await drawn(io, /Keep the refresh token how\?/);
+    controller.abort(new InterruptedError('stopped'));
+    await expect(asked).rejects.toThrow('stopped');
+  });
+
   it('Ctrl-C interrupts it', async () => {
     const io = streams();
     const answer = askYesNo('Revoke it?', io);
