@@ -67,7 +67,7 @@ export default {
   commandRunner: { command: 'npx vitest run --config vitest.mutation.config.ts --bail 1 ${part.tests}' },
   coverageAnalysis: 'off',
   incremental: false,
-  concurrency: 1,
+  concurrency: base.concurrency,
   tempDirName: '.stryker-tmp-static',
   ignorePatterns: [...base.ignorePatterns, '/.stryker-static-*'],
   reporters: ['json', 'progress'],
