@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveEndpoints } from '../../src/core/endpoints.js';
+import { acceptedIssuers, resolveEndpoints } from '../../src/core/endpoints.js';
 import { usageMessage } from '../helpers/usage.js';
 
 describe('endpoints', () => {
@@ -42,5 +42,13 @@ describe('endpoints', () => {
         `GMAIL_TOKEN_EMULATOR_HOST="${bad}" is not host:port. Use what \`gmail-token emulator\` printed, e.g. 127.0.0.1:8089.`,
       );
     }
+  });
+});
+
+describe('acceptedIssuers', () => {
+  it('is Google alone, and the emulator too only under its variable', () => {
+    expect(acceptedIssuers(undefined)).toEqual(['https://accounts.google.com']);
+    expect(acceptedIssuers('')).toEqual(['https://accounts.google.com']);
+    expect(acceptedIssuers('127.0.0.1:8089')).toEqual(['https://accounts.google.com', 'http://127.0.0.1:8089']);
   });
 });

@@ -114,3 +114,14 @@ describe('what the person is told', () => {
     expect(told(500, body({ message: 'a\u001b[2Jb', errors: [{ reason: 'x\ny' }] }))).toBe('Sending the test message failed (500 x y: a [2Jb).');
   });
 });
+
+describe('usage limits and accounts without Gmail', () => {
+  it('a daily limit says when it resets; a failed precondition says the account has no Gmail', () => {
+    expect(told(403, body({ code: 403, message: 'Daily limit', errors: [{ reason: 'dailyLimitExceeded' }] }))).toBe(
+      "Gmail's daily limit for this project is used up (403 dailyLimitExceeded: Daily limit). It is a usage limit, not a setup problem: try again after it resets (midnight Pacific Time).",
+    );
+    expect(told(400, body({ code: 400, message: 'Precondition check failed.', errors: [{ reason: 'failedPrecondition' }] }))).toBe(
+      "Gmail cannot send from this account (400 failedPrecondition: Precondition check failed.): it has no Gmail mailbox, or Gmail is turned off for it. Mint with an account that has Gmail.",
+    );
+  });
+});

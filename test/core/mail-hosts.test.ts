@@ -32,3 +32,12 @@ describe('overrideNotice', () => {
     expect(overrideNotice(mailTarget('smtp', 'mail.example.com:465'))).toBe('Logging in to SMTP at mail.example.com:465 ($GMAIL_TOKEN_SMTP_HOST) over TLS, not Gmail.');
   });
 });
+
+describe('an address that is not one', () => {
+  it('is refused as not a valid IP address, with an example of what to use', () => {
+    expect(usageMessage(() => mailTarget('smtp', '999.1.1.1:25'))).toBe(
+      'GMAIL_TOKEN_SMTP_HOST="999.1.1.1:25" is not a valid IP address and port. Use what `gmail-token emulator` printed, e.g. 127.0.0.1:2525.',
+    );
+    expect(usageMessage(() => mailTarget('imap', '1.2.3:143'))).toMatch(/^GMAIL_TOKEN_IMAP_HOST="1\.2\.3:143" is not a valid IP address and port\. .*127\.0\.0\.1:1143\.$/);
+  });
+});

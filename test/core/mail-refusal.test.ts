@@ -40,3 +40,19 @@ it('only an IMAP refusal is blamed on IMAP being off', () => {
   const smtp: Refusal = { protocol: 'smtp', user: 'you@gmail.com', accountConfirmed: true, scopes: ['https://mail.google.com/'], reply: '535 IMAP access is disabled', challenge: null };
   expect(explainRefusal(smtp)).toMatch(/^Gmail's SMTP refused the token for you@gmail\.com \(535 IMAP access is disabled\)\./);
 });
+
+describe('explainRefusal before the server is quoted', () => {
+  const refusal: Refusal = { protocol: 'smtp', user: 'you@gmail.com', scopes: ['https://mail.google.com/'], accountConfirmed: true, reply: '535-5.7.8 Username and Password not accepted.', challenge: null };
+
+  it('a token without the full mail scope is told so, whatever the server said', () => {
+    expect(explainRefusal({ ...refusal, scopes: ['https://www.googleapis.com/auth/gmail.send'] })).toBe(
+      "Gmail's SMTP refused the token: it lacks https://mail.google.com/, the only scope Gmail's SMTP, IMAP and POP accept. Mint again with `gmail-token mint -s full,email`.",
+    );
+  });
+
+  it('a login name Google did not confirm is named as the likely cause', () => {
+    expect(explainRefusal({ ...refusal, accountConfirmed: false })).toBe(
+      "Gmail's SMTP refused the login as you@gmail.com, which may not be the token's account. Mint with the email scope (`-s full,email`) so check logs in as the account Google names.",
+    );
+  });
+});

@@ -60,3 +60,11 @@ describe("token.json's expiry: only how long the access token may be reused", ()
     expect(read(undefined)).toBeUndefined();
   });
 });
+
+describe('a token.json with a byte-order mark', () => {
+  it('drops the mark that opens the file, and keeps U+FEFF inside a value as it is', () => {
+    const file = JSON.stringify({ refresh_token: '1//a\ufeffb', client_id: 'c', client_secret: 's' });
+    expect(parseTokenFile(`\ufeff${file}`, 'token.json').refreshToken).toBe('1//a\ufeffb');
+    expect(parseTokenFile(file, 'token.json').refreshToken).toBe('1//a\ufeffb');
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mailTarget } from '../../src/core/mail-hosts.js';
-import { decodeChallenge, parseXoauth2, xoauth2Response } from '../../src/core/xoauth2.js';
+import { decodeChallenge, encodeChallenge, parseXoauth2, xoauth2Response } from '../../src/core/xoauth2.js';
 import { UsageError } from '../../src/core/errors.js';
 
 describe('XOAUTH2 strings (Google\'s "OAuth 2.0 Mechanism" page)', () => {
@@ -79,5 +79,13 @@ describe('decodeChallenge keeps only string status and scope from a JSON object'
   it('drops a status or scope that is not a string', () => {
     expect(decodeChallenge(encoded({ status: 400, scope: ['x'] }))).toEqual({});
     expect(decodeChallenge(encoded({ status: '400', scope: 'https://mail.google.com/', schemes: 'Bearer' }))).toEqual({ status: '400', scope: 'https://mail.google.com/' });
+  });
+});
+
+describe('encodeChallenge', () => {
+  it("is the base64 of the challenge's JSON, as Gmail sends it after a refused XOAUTH2", () => {
+    const challenge = { status: '400', schemes: 'Bearer', scope: 'https://mail.google.com/' };
+    expect(encodeChallenge(challenge)).toBe('eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==');
+    expect(decodeChallenge(encodeChallenge({ status: 'é' }))).toEqual({ status: 'é' });
   });
 });
