@@ -21,10 +21,9 @@ const WHITESPACE = /\s*/y;
 /** The same grammar tried at one position only, so the scan below decides where to try it. */
 const AT = new RegExp(LINE.source, 'dmy');
 
-/** The first position at or after `from` where `^` matches, or -1. */
+/** The first position at or after `from` (at most one past the end) where `^` matches, or -1. */
 function lineStartFrom(text: string, from: number): number {
-  if (from > text.length) return -1;
-  if (from === 0 || '\n\u2028\u2029'.includes(text[from - 1] ?? 'x')) return from;
+  if (from === 0 || '\n\u2028\u2029'.includes(text[from - 1] as string)) return from;
   TERMINATOR.lastIndex = from;
   const next = TERMINATOR.exec(text);
   return next ? next.index + 1 : -1;
@@ -42,7 +41,8 @@ function* lineMatches(text: string): Generator<RegExpExecArray> {
     const match = AT.exec(text);
     if (match) {
       yield match;
-      start = lineStartFrom(text, Math.max(AT.lastIndex, start + 1));
+      // A match holds at least a name, so it ends past where it started.
+      start = lineStartFrom(text, AT.lastIndex);
     } else {
       WHITESPACE.lastIndex = start;
       WHITESPACE.exec(text);
@@ -64,14 +64,14 @@ function isTerminator(character: string | undefined): boolean {
 function stripQuotes(value: string): string {
   const closing = new Map<string, number>();
   for (let end = 0; end < value.length; end++) {
-    const character = value[end] ?? '';
+    const character = value[end] as string;
     if ('\'"`'.includes(character) && (end + 1 === value.length || isTerminator(value[end + 1]))) closing.set(character, end);
   }
   let result = '';
   let copied = 0;
   for (let start = 0; start < value.length; start++) {
     if (start > 0 && !isTerminator(value[start - 1])) continue;
-    const end = closing.get(value[start] ?? '') ?? -1;
+    const end = closing.get(value[start] as string) ?? -1;
     if (end <= start) continue;
     result += value.slice(copied, start) + value.slice(start + 1, end);
     copied = end + 1;
@@ -92,10 +92,12 @@ export function assignments(text: string): Assignment[] {
   const lineAt = lineCounter(normalised);
   const found: Assignment[] = [];
   for (const match of lineMatches(normalised)) {
-    const [nameStart = 0] = match.indices?.[1] ?? [];
+    // LINE has the d flag, and its name and separator groups always take part in a match.
+    const indices = match.indices as RegExpIndicesArray;
+    const [nameStart] = indices[1] as [number, number];
     // The `=` can sit on a later line than the name (`\s` takes U+2028), the value on later ones still.
-    const [, end = nameStart + 1] = match.indices?.[3] ?? match.indices?.[2] ?? [];
-    found.push({ name: match[1] ?? '', value: unquote(match[3] ?? ''), firstLine: lineAt(nameStart), lastLine: lineAt(end - 1) });
+    const [, end] = (indices[3] ?? indices[2]) as [number, number];
+    found.push({ name: match[1] as string, value: unquote(match[3] ?? ''), firstLine: lineAt(nameStart), lastLine: lineAt(end - 1) });
   }
   return found;
 }
@@ -105,7 +107,7 @@ function lineCounter(text: string): (offset: number) => number {
   let line = 0;
   let counted = 0;
   return (offset) => {
-    for (; counted < offset; counted++) if ('\n\u2028\u2029'.includes(text[counted] ?? 'x')) line++;
+    for (; counted < offset; counted++) if ('\n\u2028\u2029'.includes(text[counted] as string)) line++;
     return line;
   };
 }
