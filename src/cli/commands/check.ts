@@ -54,7 +54,8 @@ function failedStep(report: CheckReport): string {
   return login ? 'logging in' : 'sending the test message';
 }
 
-function describe(render: Render, report: CheckReport): void {
+/** The report for people, on stderr. */
+export function describeCheck(render: Render, report: CheckReport): void {
   const { paint, say, success } = render;
   if (report.ok) success(`The token from ${report.source} works and can send mail.`);
   else if (report.can_send) say(`The token from ${report.source} refreshes, but ${failedStep(report)} failed:`);
@@ -91,7 +92,7 @@ export async function runCheck(options: CheckCliOptions, io: CliIo): Promise<voi
     throw error;
   }
   if (options.json) await emit(JSON.stringify(report, null, 2) + '\n');
-  else describe(render, report);
+  else describeCheck(render, report);
   if (report.refresh_token_expires_soon) {
     warn(`The refresh token expires at ${report.refresh_token_expiry}, within 48 hours. Mint a new one (and publish the app to stop the 7-day expiry).`);
   }
