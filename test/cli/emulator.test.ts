@@ -94,3 +94,40 @@ describe('gmail-token emulator', () => {
     expect(statSync(join(workspace.dir, 'credentials.json')).mode & 0o777).toBe(0o600);
   });
 });
+
+describe("the emulator's banner and exit", () => {
+  it('names every address and variable, the certificate, the credentials and the messages; SIGTERM ends it with 0, SIGBREAK with 130', async () => {
+    const { run, hostPort } = await startCommand([]);
+    const origin = `http://${hostPort}`;
+    const [smtp] = run.stderr().match(/(?<=GMAIL_TOKEN_SMTP_HOST=)\S+/) ?? [];
+    const [imap] = run.stderr().match(/(?<=GMAIL_TOKEN_IMAP_HOST=)\S+/) ?? [];
+    expect(run.stderr().split('\n').slice(0, 9)).toEqual([
+      `gmail-token emulator listening on ${origin}`,
+      `  export GMAIL_TOKEN_EMULATOR_HOST=${hostPort}`,
+      `  SMTP (XOAUTH2; plain, or STARTTLS with a test-only certificate): ${smtp}`,
+      `  export GMAIL_TOKEN_SMTP_HOST=${smtp}`,
+      `  IMAP (XOAUTH2; plain, or STARTTLS with the same certificate): ${imap}`,
+      `  export GMAIL_TOKEN_IMAP_HOST=${imap}`,
+      `  the test-only certificate, for mail programs that insist on TLS: ${origin}/emulator/v1/tls-certificate.pem`,
+      `  credentials.json for its Desktop client: ${origin}/emulator/v1/credentials.json`,
+      `  messages sent through it: ${origin}/emulator/v1/messages`,
+    ]);
+    expect(smtp).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(imap).toMatch(/^127\.0\.0\.1:\d+$/);
+    run.child.kill('SIGTERM');
+    expect((await run.exit).code).toBe(0);
+    running = undefined;
+
+    const windows = runInProcess(['emulator'], { cwd: workspace.dir, platform: 'win32' });
+    running = windows;
+    await windows.waitForStderr(/Press Ctrl-C to stop/);
+    windows.child.kill('SIGBREAK');
+    expect((await windows.exit).code).toBe(130);
+    running = undefined;
+  });
+
+  it('names the credentials file it wrote instead of the address', async () => {
+    const { run } = await startCommand(['--write-credentials', 'credentials.json']);
+    expect(run.stderr()).toContain(`  credentials.json for its Desktop client: ${join(workspace.dir, 'credentials.json')}\n`);
+  });
+});
