@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NO_FULL_MAIL_SCOPE } from '../../src/core/mail-refusal.js';
 import { describeCheck } from '../../src/cli/commands/check.js';
 import { renderFor } from '../../src/cli/render.js';
-import type { CheckReport } from '../../src/oauth/check.js';
+import { failedCheckReport, type CheckReport } from '../../src/oauth/check.js';
 
 /** `check`'s report as people read it (without --json), line by line. */
 function told(report: CheckReport): string[] {
@@ -17,22 +17,14 @@ function told(report: CheckReport): string[] {
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000 + 10_000).toISOString();
 const SEND = 'https://www.googleapis.com/auth/gmail.send';
 const FULL = 'https://mail.google.com/';
+/** A report with nothing learnt (every unknown null), then what a working token's check learns. */
 const working: CheckReport = {
+  ...failedCheckReport('token.json', ''),
   ok: true,
-  source: 'token.json',
   client_id: 'c.apps.googleusercontent.com',
   account: 'you@gmail.com',
   scopes: [SEND],
   can_send: true,
-  access_token_expiry: null,
-  stored_access_token_fresh: null,
-  stored_access_token_expiry: null,
-  refresh_token_expiry: null,
-  refresh_token_expires_soon: false,
-  test_message_id: null,
-  full_mail_scope: false,
-  smtp: null,
-  imap: null,
   problem: null,
 };
 
