@@ -23,7 +23,7 @@ const AT = new RegExp(LINE.source, 'dmy');
 
 /** The first position at or after `from` (at most one past the end) where `^` matches, or -1. */
 function lineStartFrom(text: string, from: number): number {
-  if (from === 0 || '\n\u2028\u2029'.includes(text[from - 1] as string)) return from;
+  if (from === 0 || isTerminator(text[from - 1])) return from;
   TERMINATOR.lastIndex = from;
   const next = TERMINATOR.exec(text);
   return next ? next.index + 1 : -1;
@@ -51,7 +51,7 @@ function* lineMatches(text: string): Generator<RegExpExecArray> {
   }
 }
 
-/** A line end for `^` and `$` in the text unquoted: assignments() has already turned every `\r` into `\n`, as dotenv does. */
+/** A line end for `^` and `$` (TERMINATOR's set): assignments() has already turned every `\r` into `\n`, as dotenv does. */
 function isTerminator(character: string | undefined): boolean {
   return character === '\n' || character === '\u2028' || character === '\u2029';
 }
@@ -107,7 +107,7 @@ function lineCounter(text: string): (offset: number) => number {
   let line = 0;
   let counted = 0;
   return (offset) => {
-    for (; counted < offset; counted++) if ('\n\u2028\u2029'.includes(text[counted] as string)) line++;
+    for (; counted < offset; counted++) if (isTerminator(text[counted])) line++;
     return line;
   };
 }
