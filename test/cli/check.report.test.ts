@@ -1,17 +1,15 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { NO_FULL_MAIL_SCOPE } from '../../src/core/mail-refusal.js';
 import { describeCheck } from '../../src/cli/commands/check.js';
 import { renderFor } from '../../src/cli/render.js';
 import { failedCheckReport, type CheckReport } from '../../src/oauth/check.js';
+import { fakeIo } from '../helpers/fake-io.js';
 
 /** `check`'s report as people read it (without --json), line by line. */
 function told(report: CheckReport): string[] {
-  let text = '';
-  const stderr = new Writable({ write: (chunk: Buffer, _encoding, done) => done(void (text += chunk.toString())) });
-  const render = renderFor({ env: { NO_COLOR: '1' }, isTTY: { stdin: false, stdout: false, stderr: false }, platform: 'linux', stdout: new Writable(), stderr });
-  describeCheck(render, report);
-  return text.split('\n').slice(0, -1);
+  const { io, said } = fakeIo();
+  describeCheck(renderFor(io), report);
+  return said().split('\n').slice(0, -1);
 }
 
 const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000 + 10_000).toISOString();

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { FlowError } from '../../src/core/errors.js';
 import { colourLevel, renderFor } from '../../src/cli/render.js';
+import { fakeIo } from '../helpers/fake-io.js';
 
 const terminal = { stdin: true, stdout: true, stderr: true };
 const pipe = { stdin: false, stdout: false, stderr: false };
@@ -36,7 +37,7 @@ function failingStdout(code: string | undefined): Writable {
 }
 
 describe('emit', () => {
-  const renderTo = (stdout: Writable) => renderFor({ env: {}, isTTY: pipe, platform: 'linux', stdout, stderr: new Writable({ write: (_c, _e, done) => done() }) });
+  const renderTo = (stdout: Writable) => renderFor(fakeIo({ stdout }).io);
 
   it('says a reader that went away closed stdout, and keeps saying so for the next write', async () => {
     const render = renderTo(failingStdout('EPIPE'));
