@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followConsent } from '../helpers/browser.js';
 import { BIN, runCli, runCliToEnd } from '../helpers/cli.js';
 import { childEnvironment } from '../helpers/environment.js';
-import { makeWorkspace } from '../helpers/workspace.js';
+import { freePorts, makeWorkspace } from '../helpers/workspace.js';
 
 /**
  * As a new user would: start `gmail-token emulator`, take the export lines it prints, mint, and
@@ -91,14 +90,7 @@ describe('check --smtp / --imap with the built CLI against `gmail-token emulator
   });
 
   it('--smtp-port and --imap-port fix the ports, for a mail program configured once; a bad one is exit 2', async () => {
-    const free = async () => {
-      const server = createServer();
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as AddressInfo;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      return port;
-    };
-    const [smtp, imap] = [await free(), await free()];
+    const [smtp, imap] = await freePorts(2);
     const run = runCli(['emulator', '--smtp-port', String(smtp), '--imap-port', String(imap)], { cwd: workspace.dir });
     await run.waitForStderr(/Press Ctrl-C to stop/);
     expect(run.stderr()).toContain(`export GMAIL_TOKEN_SMTP_HOST=127.0.0.1:${smtp}\n`);
