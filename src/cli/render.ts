@@ -6,13 +6,14 @@ import type { CliIo } from './io.js';
 /**
  * Whether to paint: chalk's own rule (supports-color: FORCE_COLOR, then a terminal on stdout, then
  * TERM or COLORTERM) applied to the run's streams and environment rather than the process's, plus
- * NO_COLOR (no-color.org), which chalk ignores; FORCE_COLOR still wins, as it does for Node itself.
- * Only the 16 basic colours are used, so chalk's higher levels would paint the same.
+ * NO_COLOR (no-color.org), which chalk ignores, and CI, where SPEC wants no colour even on a
+ * terminal (supports-color paints there for some CI vendors); FORCE_COLOR still wins, as it does
+ * for Node itself. Only the 16 basic colours are used, so chalk's higher levels would paint the same.
  */
 export function colourLevel(io: Pick<CliIo, 'env' | 'isTTY' | 'platform'>): 0 | 1 {
-  const { FORCE_COLOR: forced, NO_COLOR: noColour, TERM: term = '', COLORTERM: colourTerm } = io.env;
+  const { FORCE_COLOR: forced, NO_COLOR: noColour, CI: ci, TERM: term = '', COLORTERM: colourTerm } = io.env;
   if (forced !== undefined) return forced === '' || forced === 'true' || Number.parseInt(forced, 10) > 0 ? 1 : 0;
-  if (noColour || !io.isTTY.stdout || term === 'dumb') return 0;
+  if (noColour || ci !== undefined || !io.isTTY.stdout || term === 'dumb') return 0;
   return io.platform === 'win32' || colourTerm !== undefined || /^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(term) ? 1 : 0;
 }
 

@@ -14,8 +14,11 @@ describe('colourLevel', () => {
     for (const forced of ['0', 'false', 'no', '-1']) expect(level({ FORCE_COLOR: forced, TERM: 'xterm' }), forced).toBe(0);
   });
 
-  it('NO_COLOR, a pipe or TERM=dumb paint nothing', () => {
+  it('NO_COLOR, CI, a pipe or TERM=dumb paint nothing', () => {
     expect(level({ TERM: 'xterm', NO_COLOR: '1' })).toBe(0);
+    for (const ci of ['true', '1', '']) expect(level({ TERM: 'xterm', COLORTERM: 'truecolor', CI: ci }), ci).toBe(0);
+    expect(level({ CI: 'true' }, terminal, 'win32')).toBe(0);
+    expect(level({ FORCE_COLOR: '1', CI: 'true' })).toBe(1);
     expect(level({ TERM: 'xterm' }, pipe)).toBe(0);
     expect(level({ TERM: 'dumb', COLORTERM: 'truecolor' })).toBe(0);
     expect(level({ TERM: 'dumb' }, terminal, 'win32')).toBe(0);
